@@ -1,0 +1,30 @@
+# Reproduces Karkada et al. (NeurIPS 2025): word2vec learns the top eigenvectors of M*.
+# Run: snakemake --cores all    (README for the stages, targets and presets)
+
+import os
+import sys
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+# The rule scripts import the workflow's package from src/, with or without `pip install`, in
+# any conda env and on cluster nodes (jobs inherit the environment and re-read this file).
+_SRC = os.path.join(workflow.basedir, "src")
+sys.path.insert(0, _SRC)
+os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (_SRC, os.environ.get("PYTHONPATH")) if p))
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/download.smk"
+include: "workflow/rules/corpus.smk"
+include: "workflow/rules/counts.smk"
+
+
+rule all:
+    input:
+        rules.counts.input,
+    default_target: True

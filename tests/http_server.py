@@ -1,0 +1,127 @@
+"""A real HTTP file server on 127.0.0.1 for download tests, with switches to misbehave.
+
+It serves files from one directory with single-range Range support (206 / 416) and always sets
+Content-Length, like the Wikimedia mirrors. Tests flip `cut_after`, `ignore_range` or
+`fail_statuses` to reproduce dropped connections, servers without Range support and 5xx errors,
+and read `requests` to see what the client actually asked for.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote, unquote, urlparse
+
+
+@dataclass
+class SeenRequest:
+    """One GET as the server saw it, and what it answered."""
+
+    path: str
+    range: str | None
+    status: int | None = None
+    sent: int = 0  # body bytes written
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: "_Server"
+
+    def log_message(self, format, *args):  # noqa: A002 - quiet test output
+        pass
+
+    def do_GET(self):
+        files = self.server.files
+        name = unquote(urlparse(self.path).path).lstrip("/")
+        seen = SeenRequest(name, self.headers.get("Range"))
+        with files.lock:
+            files.requests.append(seen)
+            status = files.fail_statuses.pop(0) if files.fail_statuses else None
+        if status is not None:
+            return self._empty(seen, status)
+        path = (files.root / name).resolve()
+        if not path.is_file() or files.root not in path.parents:
+            return self._empty(seen, 404)
+        data = path.read_bytes()
+        start, end, status = 0, len(data), 200
+        requested = seen.range and not files.ignore_range and re.fullmatch(r"bytes=(\d*)-(\d*)", seen.range.strip())
+        if requested:
+            first, last = requested.groups()
+            if first:
+                start = int(first)
+                if last:
+                    end = min(int(last) + 1, len(data))
+            elif last:
+                start = max(len(data) - int(last), 0)
+            if start >= len(data) or start >= end:
+                return self._empty(seen, 416, {"Content-Range": f"bytes */{len(data)}"})
+            status = 206
+        body = data[start:end]
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Accept-Ranges", "none" if files.ignore_range else "bytes")
+        if status == 206:
+            self.send_header("Content-Range", f"bytes {start}-{end - 1}/{len(data)}")
+        self.end_headers()
+        seen.status = status
+        with files.lock:
+            cut, files.cut_after = files.cut_after, None
+        if cut is not None:
+            body = body[:cut]
+            self.close_connection = True
+        self.wfile.write(body)
+        self.wfile.flush()
+        seen.sent = len(body)
+
+    def _empty(self, seen: SeenRequest, status: int, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        seen.status = status
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    files: "FileServer"
+
+
+class FileServer:
+    """Serve `root` on 127.0.0.1:<free port> while the `with` block runs.
+
+    cut_after: the next GET sends full headers but only this many body bytes, then closes.
+    ignore_range: answer every GET with 200 and the whole file, as servers without Range do.
+    fail_statuses: status codes to answer the next GETs with, one per request, before serving.
+    requests: every GET seen, in order.
+    """
+
+    def __init__(self, root):
+        self.root = Path(root).resolve()
+        self.cut_after: int | None = None
+        self.ignore_range = False
+        self.fail_statuses: list[int] = []
+        self.requests: list[SeenRequest] = []
+        self.lock = threading.Lock()
+        self._httpd: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def url(self, name: str) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/{quote(name)}"
+
+    def __enter__(self) -> "FileServer":
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd.files = self
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()

@@ -1,0 +1,41 @@
+"""The config is validated against the schema when the workflow starts."""
+
+import yaml
+
+from conftest import REPO, run_snakemake, workflow_dir
+
+
+def write_config(tmp_path, change):
+    workdir = workflow_dir(tmp_path / "wf")
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    change(config)
+    (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+    return workdir
+
+
+def test_default_config_dry_runs(tmp_path):
+    result = run_snakemake(write_config(tmp_path, lambda c: None), "--dry-run", "--cores", "1")
+    assert "corpus_manifest" in result.stdout
+
+
+def test_misspelled_key_is_named(tmp_path):
+    workdir = write_config(tmp_path, lambda c: c.update(vocab_sise=c.pop("vocab_size")))
+    result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
+    assert result.returncode != 0
+    assert "'vocab_sise' was unexpected" in result.stdout + result.stderr
+    assert not (workdir / "results").exists()
+
+
+def test_wrong_type_is_named(tmp_path):
+    workdir = write_config(tmp_path, lambda c: c["corpus"].update(min_article_words="many"))
+    result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
+    assert result.returncode != 0
+    assert "'many' is not of type 'integer'" in result.stdout + result.stderr
+    assert "['corpus']['min_article_words']" in result.stdout + result.stderr
+
+
+def test_unknown_corpus_source_is_named(tmp_path):
+    workdir = write_config(tmp_path, lambda c: c["corpus"].update(source="wikipedia"))
+    result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
+    assert result.returncode != 0
+    assert "'wikipedia' is not one of" in result.stdout + result.stderr

@@ -1,0 +1,63 @@
+# Config validation, the results layout and the input functions shared by the rule files.
+
+from snakemake.utils import validate
+
+from qwemflow.sources import is_local, local_path, read_manifest
+
+validate(config, schema="../schemas/config.schema.yaml")
+
+CORPUS = config["corpus"]["name"]
+V = config["vocab_size"]
+L = config["window"]
+ENV = "../../envs/qwemflow.yaml"
+
+
+wildcard_constraints:
+    corpus=r"[A-Za-z0-9][A-Za-z0-9._-]*",
+    part=r"[0-9]{3}",
+    V=r"[0-9]+",
+    L=r"[0-9]+",
+
+
+def manifest(wildcards):
+    """Rows of the corpus manifest; known only once the checkpoint that writes it has run."""
+    path = checkpoints.corpus_manifest.get(corpus=wildcards.corpus).output[0]
+    return read_manifest(path)
+
+
+def manifest_row(wildcards):
+    for row in manifest(wildcards):
+        if row["part"] == wildcards.part:
+            return row
+    raise ValueError(f"part {wildcards.part} is not in the manifest of corpus {wildcards.corpus}")
+
+
+def part_source(wildcards):
+    """The file a part is extracted from: a local file in place, or its downloaded copy."""
+    row = manifest_row(wildcards)
+    if is_local(row):
+        return str(local_path(row))
+    return f"results/{wildcards.corpus}/raw/files/{row['filename']}"
+
+
+def parts(wildcards):
+    return [row["part"] for row in manifest(wildcards)]
+
+
+def part_files(pattern):
+    """Input function: `pattern` (with {part}) for every part of the corpus."""
+
+    def files(wildcards):
+        return expand(pattern, part=parts(wildcards), allow_missing=True)
+
+    return files
+
+
+def mb(files):
+    """Total size of input files in MB, for resource estimates."""
+    return sum(os.path.getsize(f) for f in files if os.path.exists(f)) / 1e6
+
+
+def counts_mem_mb(wildcards, input):
+    """Counting memory: one dense V x V float64 matrix, working copies of the ids, headroom."""
+    return 500 + int(2 * 8 * int(wildcards.V) ** 2 / 1e6) + int(30 * mb(input))

@@ -1,0 +1,62 @@
+# Extraction (one job per part), vocabulary, and the corpus as integer ids.
+
+
+rule extract_text:
+    input:
+        part_source,
+    output:
+        text="results/{corpus}/text/{part}.txt.gz",
+        word_counts="results/{corpus}/text/{part}.wordcounts.tsv",
+    params:
+        min_article_words=config["corpus"]["min_article_words"],
+    log:
+        "logs/{corpus}/text/{part}.log",
+    benchmark:
+        "benchmarks/{corpus}/text/{part}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=lambda wildcards, input: 30 + int(mb(input) / 2),
+    conda:
+        ENV
+    script:
+        "../scripts/extract_text.py"
+
+
+rule vocabulary:
+    input:
+        part_files("results/{corpus}/text/{part}.wordcounts.tsv"),
+    output:
+        "results/{corpus}/vocab/V{V}.tsv",
+    log:
+        "logs/{corpus}/vocab/V{V}.log",
+    benchmark:
+        "benchmarks/{corpus}/vocab/V{V}.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, input: 1000 + int(20 * mb(input)),
+        runtime=20,
+    conda:
+        ENV
+    script:
+        "../scripts/build_vocab.py"
+
+
+rule tokenize:
+    input:
+        text="results/{corpus}/text/{part}.txt.gz",
+        vocab="results/{corpus}/vocab/V{V}.tsv",
+    output:
+        "results/{corpus}/tokens/V{V}/{part}.npz",
+    log:
+        "logs/{corpus}/tokens/V{V}/{part}.log",
+    benchmark:
+        "benchmarks/{corpus}/tokens/V{V}/{part}.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, input: 1000 + int(8 * mb(input)),
+        runtime=lambda wildcards, input: 20 + int(mb(input) / 5),
+    conda:
+        ENV
+    script:
+        "../scripts/tokenize_part.py"

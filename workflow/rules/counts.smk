@@ -1,0 +1,49 @@
+# Windowed co-occurrence counts per part, merged, with P(i,j) and P(i).
+
+
+rule count_part:
+    input:
+        "results/{corpus}/tokens/V{V}/{part}.npz",
+    output:
+        temp("results/{corpus}/counts/V{V}_L{L}/{part}.npz"),
+    params:
+        window=lambda wildcards: int(wildcards.L),
+    log:
+        "logs/{corpus}/counts/V{V}_L{L}/{part}.log",
+    benchmark:
+        "benchmarks/{corpus}/counts/V{V}_L{L}/{part}.tsv"
+    threads: 2
+    resources:
+        mem_mb=counts_mem_mb,
+        runtime=lambda wildcards, input: 10 + int(mb(input) / 10),
+    conda:
+        ENV
+    script:
+        "../scripts/count_part.py"
+
+
+rule merge_counts:
+    input:
+        part_files("results/{corpus}/counts/V{V}_L{L}/{part}.npz"),
+    output:
+        "results/{corpus}/counts/V{V}_L{L}.npz",
+    params:
+        window=lambda wildcards: int(wildcards.L),
+    log:
+        "logs/{corpus}/counts/V{V}_L{L}.log",
+    benchmark:
+        "benchmarks/{corpus}/counts/V{V}_L{L}.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: 1000 + int(4 * 8 * int(wildcards.V) ** 2 / 1e6),
+        runtime=30,
+    conda:
+        ENV
+    script:
+        "../scripts/merge_counts.py"
+
+
+rule counts:
+    input:
+        f"results/{CORPUS}/vocab/V{V}.tsv",
+        f"results/{CORPUS}/counts/V{V}_L{L}.npz",

@@ -1,0 +1,25 @@
+"""Download one part file listed in the manifest, resuming and verifying it."""
+
+from pathlib import Path
+
+from qwemflow.download import download
+from qwemflow.jobs import log_to
+from qwemflow.sources import read_manifest
+
+log = log_to(snakemake.log[0])
+out = Path(snakemake.output[0])
+rows = [row for row in read_manifest(snakemake.input.manifest) if row["filename"] == out.name]
+if not rows:
+    raise ValueError(f"{snakemake.input.manifest}: lists no file named {out.name}")
+row = rows[0]
+settings = snakemake.params.download
+download(
+    row["url"],
+    out,
+    expected_size=int(row["size"]) if row["size"] else None,
+    checksums={algorithm: row[algorithm] for algorithm in ("md5", "sha1") if row[algorithm]},
+    retries=settings["retries"],
+    backoff=settings["backoff_seconds"],
+    timeout=settings["timeout_seconds"],
+    log=log,
+)
