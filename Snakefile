@@ -22,9 +22,14 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/download.smk"
 include: "workflow/rules/corpus.smk"
 include: "workflow/rules/counts.smk"
+include: "workflow/rules/spectral.smk"
+include: "workflow/rules/word2vec.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/figures.smk"
 
 
 rule all:
     input:
         rules.counts.input,
+        rules.figures.input,
     default_target: True

@@ -47,9 +47,10 @@ def test_default_run_outputs(default_run):
 
 
 def test_every_job_wrote_log_and_benchmark(default_run):
-    logs = sorted(p.relative_to(default_run / "logs") for p in (default_run / "logs").rglob("*.log"))
+    logs = list((default_run / "logs").rglob("*.log"))
     benchmarks = list((default_run / "benchmarks").rglob("*.tsv"))
-    assert len(logs) == len(benchmarks) == 6  # manifest, extract, vocab, tokenize, count, merge
+    assert len(logs) == len(benchmarks) > 6
+    assert all(log.stat().st_size > 0 for log in (default_run / "logs").rglob("*.log"))
     assert "tokens/s" in (default_run / "logs/enwiki-sample/text/001.log").read_text()
 
 

@@ -9,6 +9,9 @@ validate(config, schema="../schemas/config.schema.yaml")
 CORPUS = config["corpus"]["name"]
 V = config["vocab_size"]
 L = config["window"]
+D = config["dim"]
+SETTING = f"V{V}_L{L}_d{D}"
+MODELS = ["sgns", *config["spectral"]["targets"]]
 ENV = "../../envs/qwemflow.yaml"
 
 
@@ -17,6 +20,9 @@ wildcard_constraints:
     part=r"[0-9]{3}",
     V=r"[0-9]+",
     L=r"[0-9]+",
+    d=r"[0-9]+",
+    target=r"mstar|pmi|ppmi|ppmi-cds|g",
+    model=r"sgns|qwem|mstar|pmi|ppmi|ppmi-cds",
 
 
 def manifest(wildcards):
@@ -61,3 +67,8 @@ def mb(files):
 def counts_mem_mb(wildcards, input):
     """Counting memory: one dense V x V float64 matrix, working copies of the ids, headroom."""
     return 500 + int(2 * 8 * int(wildcards.V) ** 2 / 1e6) + int(30 * mb(input))
+
+
+def dense_mem_mb(wildcards, copies=4):
+    """Memory of a job holding a few dense V x V float64 matrices."""
+    return 1000 + int(copies * 8 * int(wildcards.V) ** 2 / 1e6)

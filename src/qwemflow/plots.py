@@ -1,0 +1,94 @@
+"""Figures, drawn only from saved numbers (tables in, matplotlib figures out)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+# The paper's headline numbers: Wikipedia, V=10,000, d=200, Google analogies, paper protocol.
+PAPER_ANALOGY = {"sgns": 0.68, "qwem": 0.66, "ppmi": 0.51}
+MODEL_LABELS = {
+    "sgns": "word2vec (SGNS)",
+    "qwem": "QWEM",
+    "mstar": "M* (closed form)",
+    "pmi": "PMI",
+    "ppmi": "PPMI",
+    "ppmi-cds": "PPMI (cds 0.75)",
+}
+TABLE_COLUMNS = {
+    ("analogy-paper", "full"): "Google analogies",
+    ("analogy-classic", "full"): "Google (classic)",
+    ("men", "all"): "MEN",
+    ("ws353", "all"): "WS353",
+    ("simlex999", "all"): "SimLex-999",
+}
+
+
+def summary_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """One row per model, one column per headline benchmark, plus the paper's analogy score."""
+    rows = []
+    for model in [m for m in MODEL_LABELS if m in set(benchmarks["model"])]:
+        scores = benchmarks[benchmarks["model"] == model].set_index(["benchmark", "category"])["score"]
+        row = {"model": MODEL_LABELS[model]}
+        for key, column in TABLE_COLUMNS.items():
+            if key in scores.index:
+                row[column] = scores[key]
+        row["paper: Google analogies"] = PAPER_ANALOGY.get(model, np.nan)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def table_markdown(summary: pd.DataFrame, caption: str) -> str:
+    """The summary as a Markdown table (percentages; a dash where there is no number)."""
+    header = "| " + " | ".join(summary.columns) + " |"
+    rule = "|" + "|".join("---" for _ in summary.columns) + "|"
+    lines = [caption, "", header, rule]
+    for _, row in summary.iterrows():
+        cells = [row["model"]] + [
+            "—" if pd.isna(value) else (f"{100 * value:.1f}%" if "Google" in column else f"{value:.3f}")
+            for column, value in row.drop("model").items()
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def table_figure(summary: pd.DataFrame, title: str) -> plt.Figure:
+    """The benchmark table as a figure, ours beside the paper's analogy numbers."""
+    cells = [
+        ["—" if pd.isna(v) else (f"{100 * v:.1f}%" if "Google" in c else f"{v:.3f}") for c, v in row.drop("model").items()]
+        for _, row in summary.iterrows()
+    ]
+    figure, axes = plt.subplots(figsize=(1.6 + 1.5 * len(summary.columns), 0.9 + 0.38 * len(summary)))
+    axes.axis("off")
+    table = axes.table(cellText=cells, rowLabels=list(summary["model"]), colLabels=list(summary.columns[1:]), loc="center")
+    table.auto_set_font_size(False)
+    table.set_fontsize(9)
+    table.scale(1.0, 1.4)
+    axes.set_title(title, fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def eigenfeature_figure(features: pd.DataFrame, title: str) -> plt.Figure:
+    """Top and bottom words of each eigenvector of M*, one row per eigenvector."""
+    n = len(features)
+    figure, axes = plt.subplots(figsize=(11, 0.55 * n + 0.9))
+    axes.axis("off")
+    for i, row in enumerate(features.itertuples()):
+        y = 1 - (i + 0.5) / n
+        axes.text(0.0, y, f"{row.eigenvector}", fontsize=10, fontweight="bold", va="center", transform=axes.transAxes)
+        axes.text(0.04, y, "+ " + ", ".join(row.top_words.split()[:8]), fontsize=9, va="center", color="tab:blue", transform=axes.transAxes)
+        axes.text(0.52, y, "− " + ", ".join(row.bottom_words.split()[:8]), fontsize=9, va="center", color="tab:red", transform=axes.transAxes)
+    axes.set_title(title, fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def save_figure(figure: plt.Figure, pdf_path, png_path) -> None:
+    figure.savefig(pdf_path)
+    figure.savefig(png_path, dpi=150)
+    plt.close(figure)

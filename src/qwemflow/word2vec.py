@@ -1,0 +1,77 @@
+"""The word2vec baseline: gensim skip-gram with negative sampling on exactly our vocabulary.
+
+gensim sees the same tokenized corpus as every other model (out-of-vocabulary words already
+dropped, article boundaries kept) and a vocabulary fixed to our V words, so its embeddings are
+comparable row by row with the spectral ones. gensim's dynamic window (each window size 1..L
+equally likely) weights offset j by (L + 1 - j) / L, the same weighting as our counts.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+from gensim.models import Word2Vec
+from gensim.models.callbacks import CallbackAny2Vec
+
+log = logging.getLogger(__name__)
+
+# gensim truncates longer sentences (MAX_WORDS_IN_BATCH); articles are cut into pieces this long.
+MAX_SENTENCE = 10_000
+
+
+class TokenArticles:
+    """Re-iterable stream of articles (as word lists) from tokens/*.npz files, one file at a time."""
+
+    def __init__(self, token_files: Iterable[str | Path], vocab: list[str]):
+        self.token_files = list(token_files)
+        self.vocab = np.asarray(vocab, dtype=object)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for path in self.token_files:
+            with np.load(path) as tokens:
+                ids, offsets = tokens["ids"], tokens["offsets"]
+            for a in range(len(offsets) - 1):
+                for start in range(offsets[a], offsets[a + 1], MAX_SENTENCE):
+                    yield self.vocab[ids[start : min(start + MAX_SENTENCE, offsets[a + 1])]].tolist()
+
+
+class _EpochLogger(CallbackAny2Vec):
+    def __init__(self):
+        self.epoch = 0
+
+    def on_epoch_end(self, model):
+        self.epoch += 1
+        log.info("epoch %d/%d done", self.epoch, model.epochs)
+
+
+def train_sgns(
+    articles: Iterable[list[str]],
+    word_counts: dict[str, int],
+    *,
+    dim: int,
+    window: int,
+    negative: int = 5,
+    sample: float = 1e-5,
+    epochs: int = 5,
+    alpha: float = 0.025,
+    ns_exponent: float = 0.75,
+    seed: int = 0,
+    workers: int = 1,
+) -> Word2Vec:
+    """Skip-gram with negative sampling with the vocabulary fixed to `word_counts` (in its order)."""
+    model = Word2Vec(
+        vector_size=dim, window=window, sg=1, hs=0, negative=negative, sample=sample, alpha=alpha,
+        ns_exponent=ns_exponent, min_count=1, seed=seed, workers=workers, sorted_vocab=False,
+    )
+    model.build_vocab_from_freq(word_counts)
+    total = sum(word_counts.values())
+    model.train(articles, total_words=total, epochs=epochs, callbacks=[_EpochLogger()])
+    return model
+
+
+def vectors_in_order(model: Word2Vec, vocab: list[str]) -> np.ndarray:
+    """The trained input vectors, one row per word of `vocab`, in that order."""
+    return np.stack([model.wv[word] for word in vocab])

@@ -1,0 +1,62 @@
+# Benchmarks of every model: Google analogies (two protocols), WordSim-353, SimLex-999, MEN.
+
+
+rule men_dataset:
+    output:
+        "results/datasets/men.tsv",
+    params:
+        men=config["evaluate"]["men"],
+        download=config["download"],
+    log:
+        "logs/datasets/men.log",
+    benchmark:
+        "benchmarks/datasets/men.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    conda:
+        ENV
+    script:
+        "../scripts/men_dataset.py"
+
+
+rule evaluate_model:
+    input:
+        embedding="results/{corpus}/embeddings/V{V}_L{L}_d{d}/{model}.txt",
+        men="results/datasets/men.tsv",
+    output:
+        "results/{corpus}/eval/V{V}_L{L}_d{d}/models/{model}.csv",
+    log:
+        "logs/{corpus}/eval/V{V}_L{L}_d{d}/{model}.log",
+    benchmark:
+        "benchmarks/{corpus}/eval/V{V}_L{L}_d{d}/{model}.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: 1500 + int(8 * 8 * int(wildcards.V) * 1024 / 1e6),
+        runtime=20,
+    conda:
+        ENV
+    script:
+        "../scripts/evaluate_model.py"
+
+
+rule benchmark_table:
+    input:
+        expand("results/{{corpus}}/eval/V{{V}}_L{{L}}_d{{d}}/models/{model}.csv", model=MODELS),
+    output:
+        table="results/{corpus}/eval/V{V}_L{L}_d{d}/benchmarks.csv",
+        summary="results/{corpus}/eval/V{V}_L{L}_d{d}/table.csv",
+        markdown="results/{corpus}/eval/V{V}_L{L}_d{d}/table.md",
+    log:
+        "logs/{corpus}/eval/V{V}_L{L}_d{d}/benchmarks.log",
+    benchmark:
+        "benchmarks/{corpus}/eval/V{V}_L{L}_d{d}/benchmarks.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/benchmark_table.py"

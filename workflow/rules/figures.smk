@@ -1,0 +1,62 @@
+# Figures, drawn from saved tables only.
+
+
+rule table_figure:
+    input:
+        "results/{corpus}/eval/V{V}_L{L}_d{d}/table.csv",
+    output:
+        pdf="results/{corpus}/figures/V{V}_L{L}_d{d}/table.pdf",
+        png=report(
+            "results/{corpus}/figures/V{V}_L{L}_d{d}/table.png",
+            category="Benchmarks",
+            caption="../report/table.rst",
+        ),
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}_d{d}/table.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/table.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/plot_table.py"
+
+
+rule eigenfeatures_figure:
+    input:
+        "results/{corpus}/spectra/V{V}_L{L}/mstar_eigenfeatures.csv",
+    output:
+        pdf="results/{corpus}/figures/V{V}_L{L}/eigenfeatures.pdf",
+        png=report(
+            "results/{corpus}/figures/V{V}_L{L}/eigenfeatures.png",
+            category="Spectra",
+            caption="../report/eigenfeatures.rst",
+        ),
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}/eigenfeatures.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}/eigenfeatures.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/plot_eigenfeatures.py"
+
+
+rule table:
+    input:
+        f"results/{CORPUS}/eval/{SETTING}/benchmarks.csv",
+        f"results/{CORPUS}/eval/{SETTING}/table.md",
+        f"results/{CORPUS}/figures/{SETTING}/table.png",
+
+
+rule figures:
+    input:
+        rules.table.input,
+        f"results/{CORPUS}/figures/V{V}_L{L}/eigenfeatures.png",

@@ -1,0 +1,69 @@
+# Target matrices (M*, PMI, PPMI, ...), their top eigenpairs, eigen-embeddings and eigenfeatures.
+
+
+rule spectrum:
+    input:
+        "results/{corpus}/counts/V{V}_L{L}.npz",
+    output:
+        "results/{corpus}/spectra/V{V}_L{L}/{target}.npz",
+    params:
+        n_eigenpairs=lambda wildcards: min(config["spectral"]["n_eigenpairs"], int(wildcards.V)),
+    log:
+        "logs/{corpus}/spectra/V{V}_L{L}/{target}.log",
+    benchmark:
+        "benchmarks/{corpus}/spectra/V{V}_L{L}/{target}.tsv"
+    threads: 2
+    resources:
+        mem_mb=dense_mem_mb,
+        runtime=lambda wildcards: 10 + int(wildcards.V) ** 3 // 10**10,
+    conda:
+        ENV
+    script:
+        "../scripts/spectrum.py"
+
+
+rule eigen_embedding:
+    input:
+        spectrum="results/{corpus}/spectra/V{V}_L{L}/{target}.npz",
+        vocab="results/{corpus}/vocab/V{V}.tsv",
+    output:
+        "results/{corpus}/embeddings/V{V}_L{L}_d{d}/{target}.txt",
+    log:
+        "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/{target}.log",
+    benchmark:
+        "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/{target}.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=1),
+        runtime=10,
+    conda:
+        ENV
+    script:
+        "../scripts/eigen_embedding.py"
+
+
+rule eigenfeatures:
+    input:
+        spectrum="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
+        vocab="results/{corpus}/vocab/V{V}.tsv",
+    output:
+        report(
+            "results/{corpus}/spectra/V{V}_L{L}/mstar_eigenfeatures.csv",
+            category="Spectra",
+            caption="../report/eigenfeatures.rst",
+        ),
+    params:
+        n_features=config["spectral"]["eigenfeatures"]["n_features"],
+        n_words=config["spectral"]["eigenfeatures"]["n_words"],
+    log:
+        "logs/{corpus}/spectra/V{V}_L{L}/mstar_eigenfeatures.log",
+    benchmark:
+        "benchmarks/{corpus}/spectra/V{V}_L{L}/mstar_eigenfeatures.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=1),
+        runtime=10,
+    conda:
+        ENV
+    script:
+        "../scripts/eigenfeatures.py"

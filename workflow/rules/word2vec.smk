@@ -1,0 +1,23 @@
+# The gensim word2vec (SGNS) baseline on the same tokens and vocabulary.
+
+
+rule word2vec:
+    input:
+        tokens=part_files("results/{corpus}/tokens/V{V}/{part}.npz"),
+        vocab="results/{corpus}/vocab/V{V}.tsv",
+    output:
+        "results/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.txt",
+    params:
+        settings=config["word2vec"],
+    log:
+        "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.log",
+    benchmark:
+        "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.tsv"
+    threads: 2
+    resources:
+        mem_mb=lambda wildcards, input: 1500 + int(20 * mb(input.tokens)),
+        runtime=lambda wildcards, input: 30 + int(mb(input.tokens) * config["word2vec"]["epochs"] / 10),
+    conda:
+        ENV
+    script:
+        "../scripts/train_word2vec.py"
