@@ -1,11 +1,18 @@
 """The real DAG, end to end: the default config offline, and an enwiki dump from a local mirror."""
 
+import hashlib
+import tarfile
+
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
+from gensim.models import KeyedVectors
 
 from conftest import REPO, make_dump_mirror, run_snakemake, workflow_dir
 from http_server import FileServer
+from qwemflow.evaluate import CATEGORY_NAMES, classic_protocol_analogies, read_similarity_pairs
+from qwemflow.sources import gensim_test_data
 from qwemflow.vocab import read_word_counts
 
 pytestmark = pytest.mark.workflow
@@ -50,7 +57,6 @@ def test_every_job_wrote_log_and_benchmark(default_run):
     logs = list((default_run / "logs").rglob("*.log"))
     benchmarks = list((default_run / "benchmarks").rglob("*.tsv"))
     assert len(logs) == len(benchmarks) > 6
-    assert all(log.stat().st_size > 0 for log in (default_run / "logs").rglob("*.log"))
     assert "tokens/s" in (default_run / "logs/enwiki-sample/text/001.log").read_text()
 
 
@@ -80,7 +86,7 @@ def test_enwiki_parts_from_a_mirror_equal_the_single_file_run(tmp_path, bundled_
     workdir = workflow_dir(tmp_path / "wf")
     with FileServer(tmp_path / "mirror") as server:
         enwiki_config(workdir, server.url("").rstrip("/"))
-        run_snakemake(workdir, "--cores", "2")
+        run_snakemake(workdir, "--cores", "2", "counts")
     results = workdir / "results/enwiki-mirror"
     assert sorted(p.name for p in (results / "raw/files").iterdir()) == [
         "enwiki-20261101-pages-articles-multistream1.xml-p1000p1999.bz2",
@@ -99,7 +105,7 @@ def test_checksum_mismatch_fails_the_run_and_keeps_nothing(tmp_path, bundled_dum
     with FileServer(tmp_path / "mirror") as server:
         base = server.url("").rstrip("/")
         enwiki_config(workdir, base, vocab_size=100)
-        result = run_snakemake(workdir, "--cores", "1", "--keep-going", check=False)
+        result = run_snakemake(workdir, "--cores", "1", "--keep-going", "counts", check=False)
     assert result.returncode != 0
     bad = "enwiki-20261101-pages-articles-multistream2.xml-p2000p2999.bz2"
     log = (workdir / f"logs/enwiki-mirror/raw/{bad}.log").read_text()
@@ -107,3 +113,67 @@ def test_checksum_mismatch_fails_the_run_and_keeps_nothing(tmp_path, bundled_dum
     files = workdir / "results/enwiki-mirror/raw/files"
     assert not (files / bad).exists() and not (files / f"{bad}.part").exists()
     assert (files / "enwiki-20261101-pages-articles-multistream1.xml-p1000p1999.bz2").exists()
+
+
+def test_benchmark_table_and_figures(default_run):
+    setting = f"{SAMPLE}/eval/V2000_L16_d50"
+    benchmarks = pd.read_csv(default_run / f"{setting}/benchmarks.csv")
+    assert list(benchmarks.columns) == ["model", "benchmark", "category", "score", "n_questions", "coverage"]
+    assert set(benchmarks["model"]) == {"sgns", "mstar", "pmi", "ppmi", "ppmi-cds"}
+    assert {"analogy-paper", "analogy-classic", "ws353", "simlex999"} <= set(benchmarks["benchmark"])
+    pooled = benchmarks[(benchmarks["benchmark"] == "analogy-paper") & (benchmarks["category"] == "full")]
+    # PAPER.md counted 424 with gensim's tokenizer; text8 normalization leaves a slightly other vocabulary
+    assert pooled["n_questions"].nunique() == 1 and 350 < pooled["n_questions"].iloc[0] < 450
+    assert (pooled["score"] > 0.15).all()  # all models learn analogies (PAPER.md: about 28%)
+    table = (default_run / f"{setting}/table.md").read_text()
+    assert "| M* (closed form) |" in table and "68.0%" in table
+    for figure in ("figures/V2000_L16_d50/table", "figures/V2000_L16/eigenfeatures"):
+        for suffix in (".png", ".pdf"):
+            assert (default_run / f"{SAMPLE}/{figure}{suffix}").stat().st_size > 5000
+    features = pd.read_csv(default_run / f"{SAMPLE}/spectra/V2000_L16/mstar_eigenfeatures.csv")
+    assert len(features) == 10 and features["top_words"].str.split().str.len().eq(12).all()
+
+
+def test_men_skipped_offline_with_a_message(default_run):
+    men = (default_run / "results/datasets/men.tsv").read_text()
+    assert men.startswith("# unavailable: https://staff.fnwi.uva.nl/")
+    assert "MEN skipped" in (default_run / "logs/enwiki-sample/eval/V2000_L16_d50/sgns.log").read_text()
+
+
+def test_classic_protocol_equals_gensim_on_exported_word2vec(default_run):
+    path = default_run / f"{SAMPLE}/embeddings/V2000_L16_d50/sgns.txt"
+    keyed = KeyedVectors.load_word2vec_format(str(path))
+    questions = gensim_test_data("questions-words.txt")
+    total, sections = keyed.evaluate_word_analogies(str(questions))
+    ours = classic_protocol_analogies(keyed.index_to_key, keyed.vectors, questions).set_index("category")
+    assert ours.loc["full", "accuracy"] == pytest.approx(total)
+    gensim_sections = {s["section"]: s for s in sections}
+    for section, name in CATEGORY_NAMES.items():
+        expected = gensim_sections[section]
+        assert ours.loc[name, "n_correct"] == len(expected["correct"])
+        assert ours.loc[name, "n_questions"] == len(expected["correct"]) + len(expected["incorrect"])
+
+
+def test_men_downloaded_and_verified_from_a_server(tmp_path):
+    source = tmp_path / "src" / "MEN"
+    source.mkdir(parents=True)
+    (source / "MEN_dataset_natural_form_full").write_text("sun sunlight 50.000000\nautomobile car 50.000000\nstair zebra 1.0\n")
+    archive = tmp_path / "srv" / "MEN.tar.gz"
+    archive.parent.mkdir()
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(source, arcname="MEN")
+    workdir = workflow_dir(tmp_path / "wf")
+    config = yaml.safe_load((workdir / "config.yaml").read_text())
+    with FileServer(archive.parent) as server:
+        config["evaluate"]["men"]["url"] = server.url("MEN.tar.gz")
+        config["evaluate"]["men"]["sha1"] = hashlib.sha1(archive.read_bytes()).hexdigest()
+        (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+        run_snakemake(workdir, "--cores", "1", "results/datasets/men.tsv")
+        assert read_similarity_pairs(workdir / "results/datasets/men.tsv") == [
+            ("sun", "sunlight", 50.0), ("automobile", "car", 50.0), ("stair", "zebra", 1.0)
+        ]
+        config["evaluate"]["men"]["sha1"] = "0" * 40
+        (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+        failed = run_snakemake(workdir, "--cores", "1", "--forcerun", "men_dataset", "results/datasets/men.tsv", check=False)
+    assert failed.returncode != 0
+    assert "sha1 mismatch" in (workdir / "logs/datasets/men.log").read_text()

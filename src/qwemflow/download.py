@@ -36,6 +36,11 @@ class DownloadError(RuntimeError):
     """A download that failed for good: after all retries, on a client error or a bad file."""
 
 
+class UnreachableError(DownloadError):
+    """The server could not be reached or kept failing through every retry (offline, say),
+    as opposed to answering with an error or a bad file."""
+
+
 class _Transient(Exception):
     """A failure worth retrying: the next attempt may succeed (and resume)."""
 
@@ -84,7 +89,7 @@ def _retrying(
             return attempt()
         except _Transient as exc:
             if n == retries:
-                raise DownloadError(f"{url}: giving up after {retries} retries ({exc}){state()}") from exc
+                raise UnreachableError(f"{url}: giving up after {retries} retries ({exc}){state()}") from exc
             delay = backoff * 2**n
             log.warning("%s: %s; retry %d/%d in %.2f s", url, exc, n + 1, retries, delay)
             time.sleep(delay)
