@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -58,6 +57,14 @@ def zipf_corpus(n_tokens: int, vocab_size: int, mean_article: int, seed: int):
     return ids, offsets
 
 
+def proc_status_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status, in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
 def best_time(function, repeats: int) -> tuple[float, object]:
     best, result = float("inf"), None
     for _ in range(repeats):
@@ -91,10 +98,10 @@ def main() -> None:
     small = slice(0, 1000)
     cooccurrence_counts(ids[small], np.array([0, 1000]), args.vocab, args.window, args.threads)  # compile
     if args.kernel_only:
-        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        Path("/proc/self/clear_refs").write_text("5")  # Linux: restart the peak-RSS count here
+        before = proc_status_mb("VmRSS")
         cooccurrence_counts(ids, offsets, args.vocab, args.window, args.threads)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print(json.dumps({"peak_rss_mb": peak / 1024, "before_mb": base / 1024}))
+        print(json.dumps({"peak_rss_mb": proc_status_mb("VmHWM"), "before_mb": before}))
         return
 
     vv = (args.vocab, args.vocab)

@@ -75,3 +75,11 @@ def test_bad_inputs_are_refused():
         cooccurrence_counts(ids, np.array([0, 1]), 6, 2)
     with pytest.raises(ValueError, match="unsigned"):
         cooccurrence_counts(ids.astype(np.int32), np.array([0, 2]), 6, 2)
+
+
+@pytest.mark.parametrize("flush_every", [1, 7])
+def test_partial_flushes_of_the_scratch_row_stay_exact(flush_every):
+    """Rows of words with more occurrences than fit a uint32 row are added in several flushes."""
+    ids, offsets = random_corpus(11, vocab_size=23, n_articles=12, max_length=80)
+    expected, _ = naive_counts(ids, offsets, 23, 4)
+    np.testing.assert_array_equal(cooccurrence_counts(ids, offsets, 23, 4, threads=2, flush_every=flush_every), expected)
