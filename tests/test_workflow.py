@@ -2,6 +2,7 @@
 
 import hashlib
 import tarfile
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ from gensim.models import KeyedVectors
 
 from conftest import REPO, make_dump_mirror, run_snakemake, workflow_dir
 from http_server import FileServer
+from qwemflow.corpus import iter_tokenized_articles
 from qwemflow.evaluate import CATEGORY_NAMES, classic_protocol_analogies, read_similarity_pairs
 from qwemflow.sources import gensim_test_data
 from qwemflow.vocab import read_word_counts
@@ -177,3 +179,34 @@ def test_men_downloaded_and_verified_from_a_server(tmp_path):
         failed = run_snakemake(workdir, "--cores", "1", "--forcerun", "men_dataset", "results/datasets/men.tsv", check=False)
     assert failed.returncode != 0
     assert "sha1 mismatch" in (workdir / "logs/datasets/men.log").read_text()
+
+
+def test_text8_and_local_sources(tmp_path, bundled_dump):
+    """text8 (a zip with one unbroken text, fetched over HTTP with its size checked) and a local
+    plain-text corpus (one document a line) run through the same stages."""
+    documents = [" ".join(article) for article in iter_tokenized_articles(bundled_dump, min_words=50)][:40]
+    (tmp_path / "srv").mkdir()
+    archive = tmp_path / "srv" / "text8.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("text8", " " + " ".join(documents))
+    local = tmp_path / "my-corpus.txt"
+    local.write_text("\n".join(documents) + "\n")
+    with FileServer(tmp_path / "srv") as server:
+        for source in ("text8", "local"):
+            workdir = workflow_dir(tmp_path / source)
+            config = yaml.safe_load((workdir / "config.yaml").read_text())
+            config["corpus"].update(name=source, source=source)
+            config["corpus"]["text8"].update(url=server.url("text8.zip"), size=archive.stat().st_size)
+            config["corpus"]["local"]["paths"] = [str(local)]
+            config["vocab_size"] = 500
+            (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+            run_snakemake(workdir, "--cores", "2", "counts")
+    text8 = np.load(tmp_path / "text8/results/text8/tokens/V500/001.npz")
+    by_line = np.load(tmp_path / "local/results/local/tokens/V500/001.npz")
+    assert len(text8["offsets"]) == 2 and len(by_line["offsets"]) == 41  # one document vs 40 articles
+    np.testing.assert_array_equal(text8["ids"], by_line["ids"])  # same words, same vocabulary
+    text8_counts = np.load(tmp_path / "text8/results/text8/counts/V500_L16.npz")
+    local_counts = np.load(tmp_path / "local/results/local/counts/V500_L16.npz")
+    # text8 has no article boundaries, so it counts the pairs across them too
+    assert text8_counts["n_pairs"] > local_counts["n_pairs"]
+    np.testing.assert_array_equal(text8_counts["word_counts"], local_counts["word_counts"])
