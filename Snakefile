@@ -24,6 +24,7 @@ include: "workflow/rules/corpus.smk"
 include: "workflow/rules/counts.smk"
 include: "workflow/rules/spectral.smk"
 include: "workflow/rules/word2vec.smk"
+include: "workflow/rules/dynamics.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
 

@@ -121,7 +121,7 @@ def test_benchmark_table_and_figures(default_run):
     setting = f"{SAMPLE}/eval/V2000_L16_d50"
     benchmarks = pd.read_csv(default_run / f"{setting}/benchmarks.csv")
     assert list(benchmarks.columns) == ["model", "benchmark", "category", "score", "n_questions", "coverage"]
-    assert set(benchmarks["model"]) == {"sgns", "mstar", "pmi", "ppmi", "ppmi-cds"}
+    assert set(benchmarks["model"]) == {"sgns", "qwem", "mstar", "pmi", "ppmi", "ppmi-cds"}
     assert {"analogy-paper", "analogy-classic", "ws353", "simlex999"} <= set(benchmarks["benchmark"])
     pooled = benchmarks[(benchmarks["benchmark"] == "analogy-paper") & (benchmarks["category"] == "full")]
     # PAPER.md counted 424 with gensim's tokenizer; text8 normalization leaves a slightly other vocabulary

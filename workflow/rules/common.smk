@@ -11,7 +11,7 @@ V = config["vocab_size"]
 L = config["window"]
 D = config["dim"]
 SETTING = f"V{V}_L{L}_d{D}"
-MODELS = ["sgns", *config["spectral"]["targets"]]
+MODELS = ["sgns", *config["spectral"]["targets"], *(["qwem"] if "qwem" in config["dynamics"]["runs"] else [])]
 ENV = "../../envs/qwemflow.yaml"
 
 
@@ -23,6 +23,7 @@ wildcard_constraints:
     d=r"[0-9]+",
     target=r"mstar|pmi|ppmi|ppmi-cds|g",
     model=r"sgns|qwem|mstar|pmi|ppmi|ppmi-cds",
+    run=r"[A-Za-z0-9][A-Za-z0-9_-]*",
 
 
 def manifest(wildcards):

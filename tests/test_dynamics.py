@@ -1,0 +1,126 @@
+import numpy as np
+import pytest
+
+from qwemflow.dynamics import (
+    initial_embeddings,
+    log_spaced_steps,
+    loss_and_gradient_factor,
+    pair_weights,
+    subspace_overlap,
+    train_full_batch,
+)
+from qwemflow.targets import m_star
+from qwemflow.theory import growth_rates, half_time, squared_singular_values, tau_1
+
+
+def toy_statistics(vocab_size=30, seed=0):
+    rng = np.random.default_rng(seed)
+    counts = rng.poisson(3.0, size=(vocab_size, vocab_size)).astype(float)
+    counts = counts + counts.T
+    return counts / counts.sum(), counts.sum(axis=1) / counts.sum()
+
+
+def test_setting_3_1_qwem_gradient_is_least_squares_on_m_star():
+    p_joint, p_word = toy_statistics()
+    positive, negative = pair_weights(p_joint, p_word, "setting-3.1")
+    w = np.random.default_rng(1).normal(size=(30, 4))
+    scores = w @ w.T
+    value, factor = loss_and_gradient_factor(scores, positive, negative, "qwem")
+    target = m_star(p_joint, p_word)
+    np.testing.assert_allclose(factor, (scores - target) / 2, atol=1e-12)
+    constant = np.sum(target**2) / 4
+    assert value == pytest.approx(np.sum((scores - target) ** 2) / 4 - constant)
+
+
+def test_fast_and_generic_steps_agree():
+    """The W (W^T W) - M* W shortcut equals the generic 2 G W step."""
+    p_joint, p_word = toy_statistics()
+    positive, negative = pair_weights(p_joint, p_word, "setting-3.1")
+    w0 = initial_embeddings(30, 4, 0.1, seed=2)
+    fast = train_full_batch(positive, negative, "qwem", w0, 0.05, 5, np.array([5])).final
+    _, factor = loss_and_gradient_factor(w0 @ w0.T, positive, negative, "qwem")
+    w = w0.copy()
+    for _ in range(5):
+        _, factor = loss_and_gradient_factor(w @ w.T, positive, negative, "qwem")
+        w = w - 0.05 * 2 * factor @ w
+    np.testing.assert_allclose(fast, w, rtol=1e-10)
+
+
+@pytest.mark.parametrize("reweighting", ["none", "setting-3.1", "unigram", "word2vec"])
+@pytest.mark.parametrize("loss", ["qwem", "sgns"])
+def test_every_loss_and_reweighting_descends(loss, reweighting):
+    p_joint, p_word = toy_statistics()
+    positive, negative = pair_weights(p_joint, p_word, reweighting, subsample=1e-2)
+    np.testing.assert_allclose(positive, positive.T, rtol=1e-12)
+    np.testing.assert_allclose(negative, negative.T, rtol=1e-12)
+    w0 = initial_embeddings(30, 3, 0.1, seed=3)
+    scale = np.abs(positive).max() + np.abs(negative).max()
+    trajectory = train_full_batch(positive, negative, loss, w0, 0.2 / scale, 200, np.array([0, 200]))
+    assert trajectory.loss[1] < trajectory.loss[0]
+
+
+def test_theory_limits_and_half_time():
+    lam, eta, u0 = np.array([4.0, 1.0]), 0.01, 1e-10
+    assert squared_singular_values(np.array([0]), lam, eta, u0)[0] == pytest.approx([u0, u0])
+    np.testing.assert_allclose(squared_singular_values(np.array([10**7]), lam, eta, u0)[0], lam)
+    half = half_time(lam, eta, u0)
+    at_half = squared_singular_values(half[:1], lam[:1], eta, u0)[0, 0]
+    assert at_half == pytest.approx(lam[0] / 2)
+    assert growth_rates(lam, 1e-9) == pytest.approx(2e-9 * lam, rel=1e-6)  # continuous limit: tau = 2 eta t
+    assert tau_1(4.0, eta, u0) == pytest.approx(np.log(4.0 / u0) / growth_rates(4.0, eta))
+
+
+def test_log_spaced_steps():
+    steps = log_spaced_steps(10_000, 50)
+    assert steps[0] == 0 and steps[-1] == 10_000 and np.all(np.diff(steps) > 0)
+    assert len(steps) <= 51
+
+
+def closed_form_agreement(trajectory, eigenvalues, eta, u0, n_modes):
+    """Per mode: (measured half time / theory - 1, median relative error of s_k^2 after it passes
+    1% of lambda_k, the same over the rise only: theory between 1% and 90% of lambda_k)."""
+    measured = trajectory.singular_values[:, :n_modes] ** 2
+    rows = []
+    for k in range(n_modes):
+        theory = squared_singular_values(trajectory.steps, eigenvalues[k : k + 1], eta, u0[k])[:, 0]
+        crossed = np.argmax(measured[:, k] >= eigenvalues[k] / 2)
+        s0, s1 = trajectory.steps[crossed - 1], trajectory.steps[crossed]
+        m0, m1 = measured[crossed - 1, k], measured[crossed, k]
+        half = s0 + (s1 - s0) * (eigenvalues[k] / 2 - m0) / (m1 - m0)
+        relative = np.abs(measured[:, k] - theory) / theory
+        rows.append((half / half_time(eigenvalues[k], eta, u0[k]) - 1, np.median(relative[measured[:, k] > 0.01 * eigenvalues[k]])))
+    return np.array(rows)
+
+
+@pytest.mark.workflow
+def test_qwem_small_init_follows_the_closed_form_on_real_counts(default_run):
+    """Acceptance: QWEM, Setting 3.1, init 1e-12, full batch, on the bundled sample's statistics."""
+    stats = np.load(default_run / "results/enwiki-sample/counts/V2000_L16.npz")
+    spectrum = np.load(default_run / "results/enwiki-sample/spectra/V2000_L16/mstar.npz")
+    d = 10
+    eigenvalues, eigenvectors = spectrum["values"][:d], spectrum["vectors"][:, :d]
+    positive, negative = pair_weights(stats["p_joint"], stats["p_word"], "setting-3.1")
+    eta = 0.1 / eigenvalues[0]
+    w0 = initial_embeddings(2000, d, 1e-12, seed=0)
+    u0 = np.sum((eigenvectors.T @ w0) ** 2, axis=1)
+    n_steps = int(2 * half_time(eigenvalues[-1], eta, u0[-1]))
+    trajectory = train_full_batch(positive, negative, "qwem", w0, eta, n_steps, log_spaced_steps(n_steps, 400))
+    agreement = closed_form_agreement(trajectory, eigenvalues, eta, u0, d)
+    assert np.all(np.abs(agreement[:, 0]) < 0.05), agreement[:, 0]
+    assert np.all(agreement[:, 1] < 0.05), agreement[:, 1]
+    assert subspace_overlap(trajectory.final, eigenvectors) > 0.99
+    # stepwise: when the first mode is half learned, the tenth has not started (below 1%)
+    first_half = np.argmax(trajectory.singular_values[:, 0] ** 2 >= eigenvalues[0] / 2)
+    assert trajectory.singular_values[first_half, d - 1] ** 2 < 0.01 * eigenvalues[d - 1]
+
+
+@pytest.mark.workflow
+def test_dag_qwem_run_and_table_row(default_run):
+    run = np.load(default_run / "results/enwiki-sample/dynamics/V2000_L16_d50/qwem.npz")
+    # d = 50 ends between two nearly equal eigenvalues (103.8 and 103.3), which mix slowly
+    assert float(run["subspace_overlap"]) > 0.97
+    measured = run["singular_values"][-1] ** 2
+    np.testing.assert_allclose(measured[:10], run["eigenvalues"][:10], rtol=0.01)
+    assert np.all(np.diff(run["loss"]) <= 1e-9 * np.abs(run["loss"]).max())
+    table = (default_run / "results/enwiki-sample/eval/V2000_L16_d50/table.md").read_text()
+    assert "| QWEM |" in table and "66.0%" in table

@@ -1,0 +1,44 @@
+# Learning dynamics: full-batch gradient descent on the expected loss, with the closed-form theory.
+
+
+rule dynamics:
+    input:
+        counts="results/{corpus}/counts/V{V}_L{L}.npz",
+        spectrum="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
+    output:
+        "results/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.npz",
+    params:
+        run=lambda wildcards: config["dynamics"]["runs"][wildcards.run],
+        settings=config["dynamics"],
+    log:
+        "logs/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.log",
+    benchmark:
+        "benchmarks/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.tsv"
+    threads: 2
+    resources:
+        mem_mb=dense_mem_mb,
+        runtime=lambda wildcards: 30 + int(wildcards.V) ** 2 * int(wildcards.d) // 10**8,
+    conda:
+        ENV
+    script:
+        "../scripts/train_dynamics.py"
+
+
+rule qwem_embedding:
+    input:
+        dynamics="results/{corpus}/dynamics/V{V}_L{L}_d{d}/qwem.npz",
+        vocab="results/{corpus}/vocab/V{V}.tsv",
+    output:
+        "results/{corpus}/embeddings/V{V}_L{L}_d{d}/qwem.txt",
+    log:
+        "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/qwem.log",
+    benchmark:
+        "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/qwem.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/qwem_embedding.py"
