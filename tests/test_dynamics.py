@@ -1,5 +1,7 @@
 import numpy as np
+import pandas as pd
 import pytest
+from gensim.models import KeyedVectors
 
 from qwemflow.dynamics import (
     initial_embeddings,
@@ -124,3 +126,25 @@ def test_dag_qwem_run_and_table_row(default_run):
     assert np.all(np.diff(run["loss"]) <= 1e-9 * np.abs(run["loss"]).max())
     table = (default_run / "results/enwiki-sample/eval/V2000_L16_d50/table.md").read_text()
     assert "| QWEM |" in table and "66.0%" in table
+
+
+@pytest.mark.workflow
+def test_fig2_numbers_and_word2vec_trajectory(default_run):
+    figures = default_run / "results/enwiki-sample/figures/V2000_L16_d50"
+    curves = pd.read_csv(figures / "fig2.csv", dtype={"init": str})
+    assert set(zip(curves["row"], curves["init"])) == {
+        ("word2vec", "0.1"), ("qwem", "0.1"), ("theory", "0.1"), ("qwem", "1e-12"), ("theory", "1e-12")
+    }
+    assert (figures / "fig2.png").stat().st_size > 20_000 and (figures / "fig2.pdf").exists()
+    # small init, stepwise: at t = 1.5 tau_1 the first mode is learned and the tenth is not
+    small = curves[(curves["row"] == "qwem") & (curves["init"] == "1e-12")]
+    at = small[np.isclose(small["t_over_tau1"], small["t_over_tau1"].iloc[(small["t_over_tau1"] - 1.5).abs().argmin()])]
+    s2 = at.set_index("mode")["s2"]
+    run = np.load(default_run / "results/enwiki-sample/dynamics/V2000_L16_d50/qwem.npz")
+    assert s2[1] > 0.9 * run["eigenvalues"][0] and s2[10] < 0.01 * run["eigenvalues"][9]
+    trajectory = np.load(default_run / "results/enwiki-sample/dynamics/V2000_L16_d50/word2vec.npz")
+    assert trajectory["words"][0] == 0 and np.all(np.diff(trajectory["words"]) > 0)
+    assert trajectory["singular_values"].shape == (len(trajectory["words"]), 50)
+    assert trajectory["snapshots"].shape == (3, 2000, 50)
+    final = KeyedVectors.load_word2vec_format(str(default_run / "results/enwiki-sample/embeddings/V2000_L16_d50/sgns.txt"))
+    np.testing.assert_allclose(trajectory["snapshots"][-1], final.vectors, rtol=1e-5, atol=1e-6)

@@ -92,3 +92,49 @@ def save_figure(figure: plt.Figure, pdf_path, png_path) -> None:
     figure.savefig(pdf_path)
     figure.savefig(png_path, dpi=150)
     plt.close(figure)
+
+
+def singular_value_curves(trajectory: dict, modes: int, kind: str) -> pd.DataFrame:
+    """Long table (row, init, mode, t_over_tau1, s2) of one run's measured or theoretical s_k^2.
+
+    kind: 'qwem' and 'theory' read a dynamics run (steps in units of its theory tau_1);
+    'word2vec' reads the gensim trajectory, whose time unit is the number of words trained on
+    when s_1^2 first reaches half its final value (word2vec has no closed-form tau_1).
+    """
+    if kind == "word2vec":
+        s2 = trajectory["singular_values"][:, :modes] ** 2
+        steps = trajectory["words"].astype(float)
+        unit = steps[np.argmax(s2[:, 0] >= s2[-1, 0] / 2)]
+    else:
+        s2 = trajectory["theory_squared"][:, :modes] if kind == "theory" else trajectory["singular_values"][:, :modes] ** 2
+        steps, unit = trajectory["steps"].astype(float), float(trajectory["tau1"])
+    t, k = np.meshgrid(steps / max(unit, 1.0), np.arange(1, s2.shape[1] + 1), indexing="ij")
+    return pd.DataFrame({"row": kind, "mode": k.ravel(), "t_over_tau1": t.ravel(), "s2": s2.ravel()})
+
+
+def fig2_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
+    """Rows word2vec / QWEM / theory, columns by init; s_k^2 against t/tau_1 on a log axis."""
+    rows = ["word2vec", "qwem", "theory"]
+    inits = list(dict.fromkeys(curves["init"]))
+    figure, axes = plt.subplots(len(rows), len(inits), figsize=(4.2 * len(inits), 7.5), sharex=True, squeeze=False)
+    colours = plt.get_cmap("viridis")
+    for i, row in enumerate(rows):
+        for j, init in enumerate(inits):
+            ax = axes[i, j]
+            panel = curves[(curves["row"] == row) & (curves["init"] == init)]
+            if panel.empty:
+                ax.text(0.5, 0.5, "not run", ha="center", va="center", transform=ax.transAxes, color="grey")
+            n_modes = panel["mode"].max() if not panel.empty else 1
+            for mode, line in panel.groupby("mode"):
+                ax.plot(line["t_over_tau1"], line["s2"], color=colours((mode - 1) / max(n_modes - 1, 1)),
+                        linestyle=":" if row == "theory" else "-", linewidth=1.4)
+            ax.set_xscale("log")
+            ax.set_xlim(0.5, 30)
+            ax.set_title(f"{ {'word2vec': 'word2vec (gensim)', 'qwem': 'QWEM', 'theory': 'theory'}[row]}, init {init}", fontsize=10)
+            if j == 0:
+                ax.set_ylabel("$s_k^2$")
+            if i == len(rows) - 1:
+                ax.set_xlabel("$t / \\tau_1$")
+    figure.suptitle(title, fontsize=11)
+    figure.tight_layout()
+    return figure

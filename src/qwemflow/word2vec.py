@@ -47,6 +47,53 @@ class _EpochLogger(CallbackAny2Vec):
         log.info("epoch %d/%d done", self.epoch, model.epochs)
 
 
+class SpectrumRecorder(CallbackAny2Vec):
+    """The real word2vec trajectory: singular values of the word vectors at log-spaced counts of
+    words fed to training, and the vectors themselves at a few requested counts.
+
+    gensim calls no per-batch callback, so the corpus stream itself (wrap it with `stream`)
+    triggers the records; the training threads lag the stream by a few 10,000-word jobs.
+    """
+
+    def __init__(self, articles, record_words, snapshot_words=()):
+        self.articles = articles
+        self.record = sorted(int(n) for n in record_words)
+        self.snapshot = sorted(int(n) for n in snapshot_words)
+        self.model = None
+        self.words = 0
+        self.recorded_words, self.singular_values, self.snapshot_words, self.snapshots = [], [], [], []
+
+    def _observe(self, final=False):
+        vectors = self.model.wv.vectors
+        while self.record and (self.record[0] <= self.words or final):
+            self.record.pop(0)
+            if not self.recorded_words or self.recorded_words[-1] != self.words:
+                self.recorded_words.append(self.words)
+                self.singular_values.append(np.linalg.svd(vectors, compute_uv=False))
+        while self.snapshot and self.snapshot[0] <= self.words:
+            self.snapshot.pop(0)
+            self.snapshot_words.append(self.words)
+            self.snapshots.append(vectors.copy())
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for sentence in self.articles:
+            yield sentence
+            self.words += len(sentence)
+            if self.model is not None and (
+                (self.record and self.record[0] <= self.words) or (self.snapshot and self.snapshot[0] <= self.words)
+            ):
+                self._observe()
+
+    def on_train_begin(self, model):
+        self.model = model
+        self._observe()
+
+    def on_train_end(self, model):
+        """The final state is always recorded."""
+        self.record = [self.words]
+        self._observe(final=True)
+
+
 def train_sgns(
     articles: Iterable[list[str]],
     word_counts: dict[str, int],
@@ -60,6 +107,7 @@ def train_sgns(
     ns_exponent: float = 0.75,
     seed: int = 0,
     workers: int = 1,
+    callbacks: tuple = (),
 ) -> Word2Vec:
     """Skip-gram with negative sampling with the vocabulary fixed to `word_counts` (in its order)."""
     model = Word2Vec(
@@ -68,7 +116,7 @@ def train_sgns(
     )
     model.build_vocab_from_freq(word_counts)
     total = sum(word_counts.values())
-    model.train(articles, total_words=total, epochs=epochs, callbacks=[_EpochLogger()])
+    model.train(articles, total_words=total, epochs=epochs, callbacks=[_EpochLogger(), *callbacks])
     return model
 
 

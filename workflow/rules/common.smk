@@ -1,5 +1,7 @@
 # Config validation, the results layout and the input functions shared by the rule files.
 
+import re
+
 from snakemake.utils import validate
 
 from qwemflow.sources import is_local, local_path, read_manifest
@@ -23,7 +25,7 @@ wildcard_constraints:
     d=r"[0-9]+",
     target=r"mstar|pmi|ppmi|ppmi-cds|g",
     model=r"sgns|qwem|mstar|pmi|ppmi|ppmi-cds",
-    run=r"[A-Za-z0-9][A-Za-z0-9_-]*",
+    run="|".join(re.escape(run) for run in config["dynamics"]["runs"]),
 
 
 def manifest(wildcards):
@@ -73,3 +75,14 @@ def counts_mem_mb(wildcards, input):
 def dense_mem_mb(wildcards, copies=4):
     """Memory of a job holding a few dense V x V float64 matrices."""
     return 1000 + int(copies * 8 * int(wildcards.V) ** 2 / 1e6)
+
+
+def fig2_runs(wildcards):
+    """The two QWEM runs (small and large init) and the gensim trajectory that Figure 2 draws."""
+    fig2 = config["figures"]["fig2"]
+    base = f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}"
+    return {
+        "small": f"{base}/{fig2['small_init_run']}.npz",
+        "large": f"{base}/{fig2['large_init_run']}.npz",
+        "word2vec": f"{base}/word2vec.npz",
+    }

@@ -9,7 +9,7 @@ rule dynamics:
         "results/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.npz",
     params:
         run=lambda wildcards: config["dynamics"]["runs"][wildcards.run],
-        settings=config["dynamics"],
+        settings={key: value for key, value in config["dynamics"].items() if key != "runs"},
     log:
         "logs/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.log",
     benchmark:

@@ -60,3 +60,53 @@ rule figures:
     input:
         rules.table.input,
         f"results/{CORPUS}/figures/V{V}_L{L}/eigenfeatures.png",
+        f"results/{CORPUS}/figures/{SETTING}/fig2.png",
+
+
+rule fig2_data:
+    input:
+        unpack(fig2_runs),
+    output:
+        "results/{corpus}/figures/V{V}_L{L}_d{d}/fig2.csv",
+    params:
+        modes=config["figures"]["fig2"]["modes"],
+        inits={
+            "small": config["dynamics"]["runs"][config["figures"]["fig2"]["small_init_run"]]["init"],
+            "large": config["dynamics"]["runs"][config["figures"]["fig2"]["large_init_run"]]["init"],
+        },
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}_d{d}/fig2_data.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/fig2_data.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/fig2_data.py"
+
+
+rule fig2:
+    input:
+        "results/{corpus}/figures/V{V}_L{L}_d{d}/fig2.csv",
+    output:
+        pdf="results/{corpus}/figures/V{V}_L{L}_d{d}/fig2.pdf",
+        png=report(
+            "results/{corpus}/figures/V{V}_L{L}_d{d}/fig2.png",
+            category="Dynamics",
+            caption="../report/fig2.rst",
+        ),
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}_d{d}/fig2.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/fig2.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/plot_fig2.py"

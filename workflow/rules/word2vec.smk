@@ -6,7 +6,8 @@ rule word2vec:
         tokens=part_files("results/{corpus}/tokens/V{V}/{part}.npz"),
         vocab="results/{corpus}/vocab/V{V}.tsv",
     output:
-        "results/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.txt",
+        embedding="results/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.txt",
+        trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec.npz",
     params:
         settings=config["word2vec"],
     log:
