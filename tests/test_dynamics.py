@@ -148,3 +148,18 @@ def test_fig2_numbers_and_word2vec_trajectory(default_run):
     assert trajectory["snapshots"].shape == (3, 2000, 50)
     final = KeyedVectors.load_word2vec_format(str(default_run / "results/enwiki-sample/embeddings/V2000_L16_d50/sgns.txt"))
     np.testing.assert_allclose(trajectory["snapshots"][-1], final.vectors, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.workflow
+def test_fig1_numbers(default_run):
+    figures = default_run / "results/enwiki-sample/figures/V2000_L16_d50"
+    curves = pd.read_csv(figures / "fig1_curves.csv")
+    assert set(zip(curves["row"], curves["kind"])) == {("qwem", "s2"), ("qwem", "theory"), ("qwem", "loss"), ("word2vec", "s2")}
+    loss = curves[curves["kind"] == "loss"]["value"].to_numpy()
+    assert loss[-1] < loss[0]
+    points = pd.read_csv(figures / "fig1_points.csv", keep_default_na=False)
+    assert points.groupby(["row", "snapshot"]).size().eq(2000).all() and len(points) == 6 * 2000
+    # the first QWEM snapshot (one mode learned) is a line: its spread on PC 3 is tiny next to PC 1
+    early = points[points["snapshot"] == "QWEM early"]
+    assert early["pc3"].std() < 0.05 * early["pc1"].std()
+    assert (figures / "fig1.png").stat().st_size > 20_000 and (figures / "fig1.pdf").exists()

@@ -138,3 +138,55 @@ def fig2_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
     figure.suptitle(title, fontsize=11)
     figure.tight_layout()
     return figure
+
+
+def snapshot_projections(snapshots: np.ndarray, labels: list[str], words: list[str], times: np.ndarray) -> pd.DataFrame:
+    """Each snapshot's word vectors on the principal directions 1 and 3 of the last snapshot, so
+    all snapshots share axes and the cloud is seen growing into new directions."""
+    _, _, directions = np.linalg.svd(snapshots[-1] - snapshots[-1].mean(axis=0), full_matrices=False)
+    tables = []
+    for label, time, snapshot in zip(labels, times, snapshots):
+        projected = snapshot @ directions[[0, 2]].T
+        tables.append(pd.DataFrame({"snapshot": label, "t_over_tau1": time, "word": words, "pc1": projected[:, 0], "pc3": projected[:, 1]}))
+    return pd.concat(tables, ignore_index=True)
+
+
+def fig1_figure(curves: pd.DataFrame, points: pd.DataFrame, labelled: list[str], title: str) -> plt.Figure:
+    """Rows QWEM / word2vec; columns loss, s_k^2 (theory dotted), three embedding snapshots on
+    principal directions 1 and 3 with a few words labelled."""
+    rows = ["qwem", "word2vec"]
+    figure, axes = plt.subplots(2, 5, figsize=(19, 7.2), squeeze=False)
+    colours = plt.get_cmap("viridis")
+    for i, row in enumerate(rows):
+        data = curves[curves["row"] == row]
+        loss = data[data["kind"] == "loss"]
+        ax = axes[i, 0]
+        if loss.empty:
+            ax.text(0.5, 0.5, "gensim does not\nrecord its loss", ha="center", va="center", transform=ax.transAxes, color="grey")
+        else:
+            ax.plot(loss["t_over_tau1"], loss["value"], color="black")
+        ax.set_xscale("log")
+        ax.set_title(f"{ {'qwem': 'QWEM', 'word2vec': 'word2vec (gensim)'}[row]}: loss", fontsize=10)
+        ax = axes[i, 1]
+        n_modes = max(int(data["mode"].max()), 1)
+        for kind, style in (("s2", "-"), ("theory", ":")):
+            for mode, line in data[data["kind"] == kind].groupby("mode"):
+                ax.plot(line["t_over_tau1"], line["value"], linestyle=style, color=colours((mode - 1) / max(n_modes - 1, 1)))
+        ax.set_xscale("log")
+        ax.set_title("$s_k^2$ (theory dotted)", fontsize=10)
+        for ax in axes[i, :2]:
+            ax.set_xlabel("$t / \\tau_1$")
+        snapshots = points[points["row"] == row]
+        for j, (label, snapshot) in enumerate(snapshots.groupby("snapshot", sort=False)):
+            ax = axes[i, 2 + j]
+            ax.scatter(snapshot["pc1"], snapshot["pc3"], s=3, alpha=0.4, color="tab:blue")
+            for word in labelled:
+                hit = snapshot[snapshot["word"] == word]
+                if not hit.empty:
+                    ax.annotate(word, (hit["pc1"].iloc[0], hit["pc3"].iloc[0]), fontsize=8)
+            ax.set_title(f"{label} (t/$\\tau_1$ = {snapshot['t_over_tau1'].iloc[0]:.2g})", fontsize=10)
+            ax.set_xlabel("PC 1")
+            ax.set_ylabel("PC 3")
+    figure.suptitle(title, fontsize=11)
+    figure.tight_layout()
+    return figure

@@ -61,6 +61,7 @@ rule figures:
         rules.table.input,
         f"results/{CORPUS}/figures/V{V}_L{L}/eigenfeatures.png",
         f"results/{CORPUS}/figures/{SETTING}/fig2.png",
+        f"results/{CORPUS}/figures/{SETTING}/fig1.png",
 
 
 rule fig2_data:
@@ -110,3 +111,54 @@ rule fig2:
         ENV
     script:
         "../scripts/plot_fig2.py"
+
+
+rule fig1_data:
+    input:
+        qwem=lambda wildcards: fig2_runs(wildcards)["small"],
+        word2vec="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec.npz",
+        vocab="results/{corpus}/vocab/V{V}.tsv",
+    output:
+        curves="results/{corpus}/figures/V{V}_L{L}_d{d}/fig1_curves.csv",
+        points="results/{corpus}/figures/V{V}_L{L}_d{d}/fig1_points.csv",
+    params:
+        modes=config["figures"]["fig2"]["modes"],
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}_d{d}/fig1_data.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/fig1_data.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: 1000 + int(6 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/fig1_data.py"
+
+
+rule fig1:
+    input:
+        curves="results/{corpus}/figures/V{V}_L{L}_d{d}/fig1_curves.csv",
+        points="results/{corpus}/figures/V{V}_L{L}_d{d}/fig1_points.csv",
+    output:
+        pdf="results/{corpus}/figures/V{V}_L{L}_d{d}/fig1.pdf",
+        png=report(
+            "results/{corpus}/figures/V{V}_L{L}_d{d}/fig1.png",
+            category="Dynamics",
+            caption="../report/fig1.rst",
+        ),
+    params:
+        labelled_words=config["figures"]["fig1"]["labelled_words"],
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}_d{d}/fig1.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/fig1.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/plot_fig1.py"

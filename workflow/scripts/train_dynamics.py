@@ -23,7 +23,7 @@ n_steps = int(np.ceil(settings["t_max_over_tau1"] * tau1))
 record_steps = log_spaced_steps(n_steps, settings["n_records"])
 log.info("%s: %s loss, %s weights, init %g, eta = %.3g / lambda_1, tau_1 = %.1f steps, %d steps",
          snakemake.wildcards.run, run["loss"], run["reweighting"], run["init"], settings["learning_rate"], tau1, n_steps)
-checkpoints = np.unique(np.round(tau1 * np.array([1.0, 2.0, 4.0])).astype(int))
+checkpoints = np.unique(np.round(tau1 * np.array([1.1, 1.4, 4.0])).astype(int))  # 1 mode, a few, all
 trajectory = train_full_batch(positive, negative, run["loss"], w0, learning_rate, n_steps, record_steps, checkpoints)
 theory = np.column_stack(
     [squared_singular_values(trajectory.steps, eigenvalues[k : k + 1], learning_rate, u0[k])[:, 0] for k in range(dim)]
