@@ -129,10 +129,13 @@ def iter_documents(path: str | Path) -> Iterator[str]:
         except zipfile.BadZipFile as exc:
             raise CorpusFormatError(f"{path}: not a zip archive ({exc})") from exc
     else:
-        with _open_text(path) as lines:
-            for line in lines:
-                if line.strip():
-                    yield line
+        try:
+            with _open_text(path) as lines:
+                for line in lines:
+                    if line.strip():
+                        yield line
+        except (OSError, EOFError) as exc:
+            raise CorpusFormatError(f"{path}: cannot be decompressed or read ({exc})") from exc
 
 
 def iter_tokenized_articles(path: str | Path, min_words: int = 0) -> Iterator[list[str]]:

@@ -8,7 +8,6 @@ Word lookups are case-insensitive (the first of several case variants wins), as 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -185,7 +184,8 @@ def _all_pairs(questions) -> int:
 def benchmark_table(model: str, words, vectors, questions_path, similarity: dict[str, list | None]) -> pd.DataFrame:
     """Every benchmark of one embedding as tidy rows: model, benchmark, category, score,
     n_questions, coverage. similarity maps a benchmark name to its pairs (None: unavailable,
-    left out). Paper-protocol coverage is the share of the questions all pairs would give."""
+    left out). Paper-protocol coverage is the share of a category's distinct pairs that are in
+    the vocabulary."""
     sections = read_analogy_sections(questions_path)
     paper = paper_protocol_analogies(words, vectors, sections)
     possible = {_display(name): _all_pairs(questions) for name, questions in sections.items()}

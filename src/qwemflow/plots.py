@@ -130,7 +130,8 @@ def fig2_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
                         linestyle=":" if row == "theory" else "-", linewidth=1.4)
             ax.set_xscale("log")
             ax.set_xlim(0.5, 30)
-            ax.set_title(f"{ {'word2vec': 'word2vec (gensim)', 'qwem': 'QWEM', 'theory': 'theory'}[row]}, init {init}", fontsize=10)
+            names = {"word2vec": "word2vec (gensim's own init)", "qwem": f"QWEM, init {init}", "theory": f"theory, init {init}"}
+            ax.set_title(names[row], fontsize=10)
             if j == 0:
                 ax.set_ylabel("$s_k^2$")
             if i == len(rows) - 1:

@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlparse
 
-import gensim
-
 from .download import fetch_text
 
 MANIFEST_COLUMNS = ("part", "filename", "url", "size", "md5", "sha1")
@@ -23,6 +21,8 @@ BUNDLED_DUMP = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened
 
 def gensim_test_data(name: str) -> Path:
     """A file that the gensim wheel ships under gensim/test/test_data."""
+    import gensim  # here, so that the Snakefile can parse in an env without gensim (--sdm conda)
+
     path = Path(gensim.__file__).parent / "test" / "test_data" / name
     if not path.exists():
         raise FileNotFoundError(f"{path}: not found in the installed gensim {gensim.__version__}")

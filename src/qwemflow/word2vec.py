@@ -51,8 +51,9 @@ class SpectrumRecorder(CallbackAny2Vec):
     """The real word2vec trajectory: singular values of the word vectors at log-spaced counts of
     words fed to training, and the vectors themselves at a few requested counts.
 
-    gensim calls no per-batch callback, so the corpus stream itself (wrap it with `stream`)
-    triggers the records; the training threads lag the stream by a few 10,000-word jobs.
+    gensim calls no per-batch callback, so the recorder is itself the corpus (it wraps the
+    articles) and records as words stream out; the training threads lag the stream by a few
+    10,000-word jobs.
     """
 
     def __init__(self, articles, record_words, snapshot_words=()):

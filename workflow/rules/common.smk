@@ -8,6 +8,12 @@ from qwemflow.sources import is_local, local_path, read_manifest
 
 validate(config, schema="../schemas/config.schema.yaml")
 
+if config["spectral"]["n_eigenpairs"] < config["dim"]:
+    raise ValueError(f"config: spectral.n_eigenpairs ({config['spectral']['n_eigenpairs']}) must be >= dim ({config['dim']})")
+for _role, _run in config["figures"]["fig2"].items():
+    if _role.endswith("_run") and _run not in config["dynamics"]["runs"]:
+        raise ValueError(f"config: figures.fig2.{_role} names '{_run}', which is not one of dynamics.runs")
+
 CORPUS = config["corpus"]["name"]
 V = config["vocab_size"]
 L = config["window"]
@@ -26,6 +32,12 @@ wildcard_constraints:
     target=r"mstar|pmi|ppmi|ppmi-cds|g",
     model=r"sgns|qwem|mstar|pmi|ppmi|ppmi-cds",
     run="|".join(re.escape(run) for run in config["dynamics"]["runs"]),
+
+
+def source_settings():
+    """The config block of the corpus source in use (the bundled sample has none)."""
+    source = config["corpus"]["source"]
+    return {} if source == "enwiki-sample" else config["corpus"][source]
 
 
 def manifest(wildcards):
@@ -65,6 +77,11 @@ def part_files(pattern):
 def mb(files):
     """Total size of input files in MB, for resource estimates."""
     return sum(os.path.getsize(f) for f in files if os.path.exists(f)) / 1e6
+
+
+def max_mb(files):
+    """Size of the largest input file in MB."""
+    return max((os.path.getsize(f) for f in files if os.path.exists(f)), default=0) / 1e6
 
 
 def counts_mem_mb(wildcards, input):

@@ -34,7 +34,7 @@ rule vocabulary:
         "benchmarks/{corpus}/vocab/V{V}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, input: 1000 + int(20 * mb(input)),
+        mem_mb=lambda wildcards, input: 1000 + int(2 * mb(input)),
         runtime=20,
     conda:
         ENV

@@ -35,7 +35,7 @@ rule merge_counts:
         "benchmarks/{corpus}/counts/V{V}_L{L}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1000 + int(4 * 8 * int(wildcards.V) ** 2 / 1e6),
+        mem_mb=dense_mem_mb,
         runtime=30,
     conda:
         ENV

@@ -5,8 +5,10 @@ checkpoint corpus_manifest:
     output:
         "results/{corpus}/raw/manifest.tsv",
     params:
-        corpus=config["corpus"],
-        download=config["download"],
+        # Only what defines the part list: editing another source's block, or retry settings,
+        # must not invalidate (and so delete) gigabytes of verified downloads.
+        source=config["corpus"]["source"],
+        settings=source_settings(),
     log:
         "logs/{corpus}/raw/manifest.log",
     benchmark:
@@ -23,11 +25,10 @@ checkpoint corpus_manifest:
 
 rule download_part:
     input:
-        manifest="results/{corpus}/raw/manifest.tsv",
+        # ancient: a rewritten manifest only matters through the file names it lists
+        manifest=ancient("results/{corpus}/raw/manifest.tsv"),
     output:
         "results/{corpus}/raw/files/{filename}",
-    params:
-        download=config["download"],
     log:
         "logs/{corpus}/raw/{filename}.log",
     benchmark:

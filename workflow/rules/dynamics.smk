@@ -16,7 +16,7 @@ rule dynamics:
         "benchmarks/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.tsv"
     threads: 2
     resources:
-        mem_mb=dense_mem_mb,
+        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=9),
         runtime=lambda wildcards: 30 + int(wildcards.V) ** 2 * int(wildcards.d) // 10**8,
     conda:
         ENV

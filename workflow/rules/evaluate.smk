@@ -6,7 +6,6 @@ rule men_dataset:
         "results/datasets/men.tsv",
     params:
         men=config["evaluate"]["men"],
-        download=config["download"],
     log:
         "logs/datasets/men.log",
     benchmark:

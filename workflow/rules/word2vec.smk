@@ -16,8 +16,9 @@ rule word2vec:
         "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.tsv"
     threads: 2
     resources:
-        mem_mb=lambda wildcards, input: 1500 + int(20 * mb(input.tokens)),
-        runtime=lambda wildcards, input: 30 + int(mb(input.tokens) * config["word2vec"]["epochs"] / 10),
+        # one part's ids at a time, plus gensim's two V x d matrices
+        mem_mb=lambda wildcards, input: 1500 + int(4 * max_mb(input.tokens)) + int(2 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
+        runtime=lambda wildcards, input: 30 + int(mb(input.tokens) * config["word2vec"]["epochs"] / 100),
     conda:
         ENV
     script:

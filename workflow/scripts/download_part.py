@@ -12,7 +12,7 @@ rows = [row for row in read_manifest(snakemake.input.manifest) if row["filename"
 if not rows:
     raise ValueError(f"{snakemake.input.manifest}: lists no file named {out.name}")
 row = rows[0]
-settings = snakemake.params.download
+settings = snakemake.config["download"]  # retry settings are not a reason to download again
 download(
     row["url"],
     out,

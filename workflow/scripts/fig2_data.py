@@ -14,7 +14,8 @@ for size in ("large", "small"):
     with np.load(snakemake.input[size]) as run:
         for kind in ("qwem", "theory"):
             tables.append(singular_value_curves(run, modes, kind).assign(init=f"{inits[size]:g}"))
-# gensim's own initialization (uniform, +-0.5/d) is of the large kind: init_sz = 0.5/sqrt(3d).
+# gensim's own initialization (uniform in +-1/d, so init_sz = 1/sqrt(3d): 0.08 at d = 50) is of
+# the large kind, so its trajectory is drawn in the large-init column.
 with np.load(snakemake.input.word2vec) as run:
     tables.append(singular_value_curves(run, modes, "word2vec").assign(init=f"{inits['large']:g}"))
 curves = pd.concat(tables, ignore_index=True)[["row", "init", "mode", "t_over_tau1", "s2"]]

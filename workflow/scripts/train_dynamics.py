@@ -19,6 +19,8 @@ w0 = initial_embeddings(positive.shape[0], dim, run["init"], settings["seed"])
 # The theory's initial value of each mode: the random initialization's energy along it.
 u0 = np.sum((eigenvectors.T @ w0) ** 2, axis=1)
 tau1 = tau_1(eigenvalues[0], learning_rate, run["init"] ** 2)
+if not tau1 > 0:
+    raise ValueError(f"dynamics run {snakemake.wildcards.run}: init {run['init']} is not small next to lambda_1 = {eigenvalues[0]:.4g}")
 n_steps = int(np.ceil(settings["t_max_over_tau1"] * tau1))
 record_steps = log_spaced_steps(n_steps, settings["n_records"])
 log.info("%s: %s loss, %s weights, init %g, eta = %.3g / lambda_1, tau_1 = %.1f steps, %d steps",
@@ -28,6 +30,10 @@ trajectory = train_full_batch(positive, negative, run["loss"], w0, learning_rate
 theory = np.column_stack(
     [squared_singular_values(trajectory.steps, eigenvalues[k : k + 1], learning_rate, u0[k])[:, 0] for k in range(dim)]
 )
+if not np.isfinite(trajectory.final).all():
+    raise FloatingPointError(
+        f"dynamics run {snakemake.wildcards.run} diverged (non-finite W); lower dynamics.learning_rate ({settings['learning_rate']})"
+    )
 overlap = subspace_overlap(trajectory.final, eigenvectors)
 log.info("final loss %.6g; overlap of the learned column space with the top-%d eigenvectors of M*: %.4f", trajectory.loss[-1], dim, overlap)
 with atomic_output(snakemake.output[0]) as tmp:
