@@ -18,6 +18,9 @@ os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (_SRC, os.environ.get("P
 configfile: "config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/download.smk"
 include: "workflow/rules/corpus.smk"
@@ -27,10 +30,20 @@ include: "workflow/rules/word2vec.smk"
 include: "workflow/rules/dynamics.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
     input:
         rules.counts.input,
         rules.figures.input,
+        f"results/{CORPUS}/summary/{SETTING}/summary.html",
+        f"results/{CORPUS}/figures/{SETTING}/performance.png",
     default_target: True
+
+
+onsuccess:
+    # A run that finished the whole DAG ends with its HTML report (snakemake's --report on the
+    # same config); partial runs (e.g. `snakemake counts`) leave it alone.
+    if all(os.path.exists(path) for path in rules.all.input):
+        write_report(REPORT)

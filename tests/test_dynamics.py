@@ -4,15 +4,19 @@ import pytest
 from gensim.models import KeyedVectors
 
 from qwemflow.dynamics import (
+    PairSampler,
     initial_embeddings,
+    linearized_target,
+    minibatch_gradient,
     log_spaced_steps,
-    loss_and_gradient_factor,
+    expected_loss,
+    gradient_factor,
     pair_weights,
     subspace_overlap,
-    train_full_batch,
+    train,
 )
 from qwemflow.targets import m_star
-from qwemflow.theory import growth_rates, half_time, squared_singular_values, tau_1
+from qwemflow.theory import growth_rates, half_time, mode_agreement, squared_singular_values, tau_1
 
 
 def toy_statistics(vocab_size=30, seed=0):
@@ -27,7 +31,7 @@ def test_setting_3_1_qwem_gradient_is_least_squares_on_m_star():
     positive, negative = pair_weights(p_joint, p_word, "setting-3.1")
     w = np.random.default_rng(1).normal(size=(30, 4))
     scores = w @ w.T
-    value, factor = loss_and_gradient_factor(scores, positive, negative, "qwem")
+    value, factor = expected_loss(scores, positive, negative, "qwem"), gradient_factor(scores, positive, negative, "qwem")
     target = m_star(p_joint, p_word)
     np.testing.assert_allclose(factor, (scores - target) / 2, atol=1e-12)
     constant = np.sum(target**2) / 4
@@ -39,11 +43,10 @@ def test_fast_and_generic_steps_agree():
     p_joint, p_word = toy_statistics()
     positive, negative = pair_weights(p_joint, p_word, "setting-3.1")
     w0 = initial_embeddings(30, 4, 0.1, seed=2)
-    fast = train_full_batch(positive, negative, "qwem", w0, 0.05, 5, np.array([5])).final
-    _, factor = loss_and_gradient_factor(w0 @ w0.T, positive, negative, "qwem")
+    fast = train(positive, negative, "qwem", w0, 0.05, 5, np.array([5])).final
     w = w0.copy()
     for _ in range(5):
-        _, factor = loss_and_gradient_factor(w @ w.T, positive, negative, "qwem")
+        factor = gradient_factor(w @ w.T, positive, negative, "qwem")
         w = w - 0.05 * 2 * factor @ w
     np.testing.assert_allclose(fast, w, rtol=1e-10)
 
@@ -57,7 +60,7 @@ def test_every_loss_and_reweighting_descends(loss, reweighting):
     np.testing.assert_allclose(negative, negative.T, rtol=1e-12)
     w0 = initial_embeddings(30, 3, 0.1, seed=3)
     scale = np.abs(positive).max() + np.abs(negative).max()
-    trajectory = train_full_batch(positive, negative, loss, w0, 0.2 / scale, 200, np.array([0, 200]))
+    trajectory = train(positive, negative, loss, w0, 0.2 / scale, 200, np.array([0, 200]))
     assert trajectory.loss[1] < trajectory.loss[0]
 
 
@@ -78,22 +81,6 @@ def test_log_spaced_steps():
     assert len(steps) <= 51
 
 
-def closed_form_agreement(trajectory, eigenvalues, eta, u0, n_modes):
-    """Per mode: (measured half time / theory - 1, median relative error of s_k^2 after it passes
-    1% of lambda_k, the same over the rise only: theory between 1% and 90% of lambda_k)."""
-    measured = trajectory.singular_values[:, :n_modes] ** 2
-    rows = []
-    for k in range(n_modes):
-        theory = squared_singular_values(trajectory.steps, eigenvalues[k : k + 1], eta, u0[k])[:, 0]
-        crossed = np.argmax(measured[:, k] >= eigenvalues[k] / 2)
-        s0, s1 = trajectory.steps[crossed - 1], trajectory.steps[crossed]
-        m0, m1 = measured[crossed - 1, k], measured[crossed, k]
-        half = s0 + (s1 - s0) * (eigenvalues[k] / 2 - m0) / (m1 - m0)
-        relative = np.abs(measured[:, k] - theory) / theory
-        rows.append((half / half_time(eigenvalues[k], eta, u0[k]) - 1, np.median(relative[measured[:, k] > 0.01 * eigenvalues[k]])))
-    return np.array(rows)
-
-
 @pytest.mark.workflow
 def test_qwem_small_init_follows_the_closed_form_on_real_counts(default_run):
     """Acceptance: QWEM, Setting 3.1, init 1e-12, full batch, on the bundled sample's statistics."""
@@ -106,10 +93,10 @@ def test_qwem_small_init_follows_the_closed_form_on_real_counts(default_run):
     w0 = initial_embeddings(2000, d, 1e-12, seed=0)
     u0 = np.sum((eigenvectors.T @ w0) ** 2, axis=1)
     n_steps = int(2 * half_time(eigenvalues[-1], eta, u0[-1]))
-    trajectory = train_full_batch(positive, negative, "qwem", w0, eta, n_steps, log_spaced_steps(n_steps, 400))
-    agreement = closed_form_agreement(trajectory, eigenvalues, eta, u0, d)
-    assert np.all(np.abs(agreement[:, 0]) < 0.05), agreement[:, 0]
-    assert np.all(agreement[:, 1] < 0.05), agreement[:, 1]
+    trajectory = train(positive, negative, "qwem", w0, eta, n_steps, log_spaced_steps(n_steps, 400))
+    agreement = mode_agreement(trajectory.steps, trajectory.singular_values**2, eigenvalues, eta, u0)
+    assert np.all(agreement["half_time_relative_error"].abs() < 0.05), agreement
+    assert np.all(agreement["curve_median_relative_error"] < 0.05), agreement
     assert subspace_overlap(trajectory.final, eigenvectors) > 0.99
     # stepwise: when the first mode is half learned, the tenth has not started (below 1%)
     first_half = np.argmax(trajectory.singular_values[:, 0] ** 2 >= eigenvalues[0] / 2)
@@ -133,7 +120,7 @@ def test_fig2_numbers_and_word2vec_trajectory(default_run):
     figures = default_run / "results/enwiki-sample/figures/V2000_L16_d50"
     curves = pd.read_csv(figures / "fig2.csv", dtype={"init": str})
     assert set(zip(curves["row"], curves["init"])) == {
-        ("word2vec", "0.1"), ("qwem", "0.1"), ("theory", "0.1"), ("qwem", "1e-12"), ("theory", "1e-12")
+        ("word2vec", "0.1"), ("qwem", "0.1"), ("theory", "0.1"), ("word2vec", "1e-12"), ("qwem", "1e-12"), ("theory", "1e-12")
     }
     assert (figures / "fig2.png").stat().st_size > 20_000 and (figures / "fig2.pdf").exists()
     # small init, stepwise: at t = 1.5 tau_1 the first mode is learned and the tenth is not
@@ -163,3 +150,86 @@ def test_fig1_numbers(default_run):
     early = points[points["snapshot"] == "QWEM early"]
     assert early["pc3"].std() < 0.05 * early["pc1"].std()
     assert (figures / "fig1.png").stat().st_size > 20_000 and (figures / "fig1.pdf").exists()
+
+
+@pytest.mark.parametrize("reweighting", ["none", "setting-3.1", "unigram", "word2vec"])
+@pytest.mark.parametrize("loss", ["qwem", "sgns"])
+def test_linearized_target_is_the_step_near_zero(loss, reweighting):
+    """One gradient step from a tiny W is W + eta T W, and T = M* for QWEM under Setting 3.1."""
+    p_joint, p_word = toy_statistics()
+    positive, negative = pair_weights(p_joint, p_word, reweighting, subsample=1e-2)
+    target = linearized_target(positive, negative, loss)
+    w0 = initial_embeddings(30, 3, 1e-6, seed=4)
+    eta = 0.1 / np.abs(target).max()
+    stepped = train(positive, negative, loss, w0, eta, 1, np.array([1])).final
+    np.testing.assert_allclose(stepped, w0 + eta * target @ w0, rtol=1e-6, atol=1e-18)
+    if (loss, reweighting) == ("qwem", "setting-3.1"):
+        np.testing.assert_allclose(target, m_star(p_joint, p_word), atol=1e-12)
+
+
+@pytest.mark.parametrize("loss", ["qwem", "sgns"])
+def test_minibatch_gradient_is_unbiased(loss):
+    """Averaged over many batches of sampled pairs, the SGD gradient is the full-batch 2 G W."""
+    p_joint, p_word = toy_statistics(vocab_size=12)
+    positive, negative = pair_weights(p_joint, p_word, "word2vec", subsample=1e-2)
+    w = initial_embeddings(12, 3, 1.0, seed=5)
+    exact = 2 * gradient_factor(w @ w.T, positive, negative, loss) @ w
+    sampler = PairSampler(p_joint, p_word, positive, negative, batch_size=20_000, seed=6)
+    average = np.mean([minibatch_gradient(w, sampler, loss) for _ in range(200)], axis=0)
+    np.testing.assert_allclose(average, exact, atol=0.01 * np.abs(exact).max())
+
+
+def test_minibatch_qwem_reaches_the_full_batch_solution():
+    """SGD on sampled pairs (small steps) ends where full-batch descent does: the top eigenvectors."""
+    p_joint, p_word = toy_statistics()
+    positive, negative = pair_weights(p_joint, p_word, "setting-3.1")
+    eigenvalues, eigenvectors = np.linalg.eigh(m_star(p_joint, p_word))
+    top = eigenvectors[:, ::-1][:, :2]
+    w0, eta, n_steps = initial_embeddings(30, 2, 1e-3, seed=8), 0.05 / eigenvalues[-1], 2400
+    full = train(positive, negative, "qwem", w0, eta, n_steps, np.array([0, n_steps]))
+    sampler = PairSampler(p_joint, p_word, positive, negative, batch_size=5_000, seed=7)
+    sgd = train(positive, negative, "qwem", w0, eta, n_steps, np.array([0, n_steps]), sampler=sampler)
+    assert subspace_overlap(full.final, top) > 0.9999
+    assert subspace_overlap(sgd.final, top) > 0.98
+    assert sgd.loss[-1] == pytest.approx(full.loss[-1], rel=0.02)
+
+
+@pytest.mark.workflow
+def test_ablation_minibatch_and_small_init_word2vec_in_the_dag(default_run):
+    base = default_run / "results/enwiki-sample"
+    modes = {run: pd.read_csv(base / f"dynamics/V2000_L16_d50/modes/{run}.csv") for run in ("qwem", "qwem-setting-3.1", "qwem-minibatch")}
+    # the run's own output says what the acceptance asks: top-10 half-times within 5% of theory
+    for run in ("qwem", "qwem-setting-3.1"):
+        assert modes[run]["half_time_relative_error"].head(10).abs().max() < 0.05, modes[run]
+    # minibatch SGD (batches of sampled pairs) learns the same modes, on nearly the same schedule
+    assert modes["qwem-minibatch"]["half_time_relative_error"].head(5).abs().max() < 0.15, modes["qwem-minibatch"]
+    ablation = pd.read_csv(base / "figures/V2000_L16_d50/ablation.csv")
+    assert list(dict.fromkeys(ablation["panel"])) == ["regular SGNS", "quartic loss only", "Setting 3.1 only", "both = QWEM"]
+    for panel, curves in ablation.groupby("panel"):
+        measured = curves[curves["kind"] == "measured"].pivot(index="t_over_tau1", columns="mode", values="s2")
+        assert measured[1].iloc[-1] > 1e6 * measured[1].iloc[0], panel  # every variant learns from init 1e-12
+    assert (base / "figures/V2000_L16_d50/ablation.png").stat().st_size > 20_000
+    # Figure 2's word2vec small-init panel: gensim from init 1e-12 grows by many orders of magnitude
+    small = np.load(base / "dynamics/V2000_L16_d50/word2vec-small-init.npz")
+    assert small["singular_values"][0, 0] < 1e-9 and small["singular_values"][-1, 0] > 1
+    curves = pd.read_csv(base / "figures/V2000_L16_d50/fig2.csv", dtype={"init": str})
+    assert {"0.1", "1e-12"} == set(curves[curves["row"] == "word2vec"]["init"])
+
+
+@pytest.mark.workflow
+def test_results_summary(default_run):
+    summary = (default_run / "results/enwiki-sample/summary/V2000_L16_d50/summary.md").read_text()
+    assert "word2vec (SGNS) 68%" in summary and "| QWEM |" in summary
+    assert "run qwem: modes 1-10 reach half the theory's height within" in summary
+    overlap = float(summary.split("overlaps the top-10 eigenvectors of M* at ")[1].split()[0])
+    assert 0.3 < overlap <= 1.0
+    html = (default_run / "results/enwiki-sample/summary/V2000_L16_d50/summary.html").read_text()
+    assert "<table>" in html and "Eigenfeatures of M*" in html
+
+
+def test_divergence_is_a_clear_error():
+    p_joint, p_word = toy_statistics()
+    positive, negative = pair_weights(p_joint, p_word, "setting-3.1")
+    w0 = initial_embeddings(30, 3, 0.1, seed=9)
+    with pytest.raises(FloatingPointError, match="diverged.*lower the learning rate"):
+        train(positive, negative, "qwem", w0, 100.0, 200, log_spaced_steps(200, 20))

@@ -1,5 +1,6 @@
-"""Learning dynamics of tied-weight word embeddings: full-batch gradient descent on the exact
-expected loss, computed from the stored P(i,j) and P(i) (PAPER.md, "Losses").
+"""Learning dynamics of tied-weight word embeddings: gradient descent on the exact expected loss,
+computed from the stored P(i,j) and P(i) (PAPER.md, "Losses"), full batch or by minibatches of
+sampled pairs.
 
 The loss of W (one embedding matrix, s_ij = w_i . w_j) is
     sum_ij  A+_ij l+(s_ij) + A-_ij l-(s_ij),
@@ -17,6 +18,7 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse
 from scipy.special import expit
 
 log = logging.getLogger(__name__)
@@ -52,17 +54,85 @@ def pair_weights(
     raise ValueError(f"unknown reweighting {reweighting!r}; use one of {', '.join(REWEIGHTINGS)}")
 
 
-def loss_and_gradient_factor(scores: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str):
-    """The loss and G = dLoss/dS for the matrix of scores S = W W^T."""
+def _pair_losses(scores: np.ndarray, loss: str) -> tuple[np.ndarray, np.ndarray]:
+    """l+(s) and l-(s), elementwise."""
     if loss == "qwem":
-        value = np.sum(positive * (-scores + scores**2 / 4) + negative * (scores + scores**2 / 4))
-        factor = positive * (scores / 2 - 1) + negative * (scores / 2 + 1)
-    elif loss == "sgns":
-        value = np.sum(positive * np.logaddexp(0, -scores) + negative * np.logaddexp(0, scores))
-        factor = -positive * expit(-scores) + negative * expit(scores)
-    else:
-        raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)}")
-    return float(value), factor
+        return -scores + scores**2 / 4, scores + scores**2 / 4
+    if loss == "sgns":
+        return np.logaddexp(0, -scores), np.logaddexp(0, scores)
+    raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)}")
+
+
+def _pair_loss_derivatives(scores: np.ndarray, loss: str) -> tuple[np.ndarray, np.ndarray]:
+    """l+'(s) and l-'(s), elementwise."""
+    if loss == "qwem":
+        return scores / 2 - 1, scores / 2 + 1
+    if loss == "sgns":
+        return -expit(-scores), expit(scores)
+    raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)}")
+
+
+def expected_loss(scores: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str) -> float:
+    """The loss at the matrix of scores S = W W^T."""
+    loss_plus, loss_minus = _pair_losses(scores, loss)
+    return float(np.sum(positive * loss_plus + negative * loss_minus))
+
+
+def gradient_factor(scores: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str) -> np.ndarray:
+    """G = dLoss/dS at S = W W^T; the gradient with respect to W is 2 G W."""
+    slope_plus, slope_minus = _pair_loss_derivatives(scores, loss)
+    return positive * slope_plus + negative * slope_minus
+
+
+def linearized_target(positive: np.ndarray, negative: np.ndarray, loss: str) -> np.ndarray:
+    """T with W <- W + eta T W the gradient step near W = 0, where the theory's small modes live.
+
+    T = -2 G(S = 0): 2 (A+ - A-) for qwem, A+ - A- for sgns (l'(0) = -+1/2). For qwem with the
+    Setting 3.1 weights this is M*, so the closed form of theory.py applies with T's eigenvalues;
+    for the other losses and weights it predicts when modes rise, not where they saturate.
+    """
+    slope_plus, slope_minus = _pair_loss_derivatives(np.zeros(1), loss)
+    return -2 * (slope_plus[0] * positive + slope_minus[0] * negative)
+
+
+class PairSampler:
+    """Minibatches of the expected loss, as the authors' SGD ran it: positive pairs drawn from
+    P(i,j), negative pairs from P(i)P(j), each weighted so that the batch gradient is an unbiased
+    estimate of the full-batch one (weights A+/P(i,j) and A-/(P(i)P(j)))."""
+
+    def __init__(self, p_joint, p_word, positive, negative, batch_size: int, seed: int):
+        self.vocab_size, self.batch_size = p_joint.shape[0], batch_size
+        self.rng = np.random.default_rng(seed)
+        self.joint_cdf = np.cumsum(p_joint, axis=None)
+        self.word_cdf = np.cumsum(p_word)
+        self.positive_weight = np.divide(positive, p_joint, out=np.zeros_like(positive), where=p_joint > 0)
+        self.negative_weight = negative / np.outer(p_word, p_word)
+
+    def _draw(self, cdf: np.ndarray, size: int) -> np.ndarray:
+        return np.minimum(np.searchsorted(cdf, self.rng.random(size) * cdf[-1], side="right"), len(cdf) - 1)
+
+    def positives(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        i, j = np.divmod(self._draw(self.joint_cdf, self.batch_size), self.vocab_size)
+        return i, j, self.positive_weight[i, j]
+
+    def negatives(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        i, j = self._draw(self.word_cdf, self.batch_size), self._draw(self.word_cdf, self.batch_size)
+        return i, j, self.negative_weight[i, j]
+
+
+def minibatch_gradient(w: np.ndarray, sampler: PairSampler, loss: str) -> np.ndarray:
+    """An unbiased estimate of 2 G W from one batch of positive and one of negative pairs: each
+    pair (i, j) with coefficient c pushes w_i along c w_j and w_j along c w_i (tied weights),
+    that is the gradient is (C + C^T) W with C the sparse matrix of the batch's coefficients."""
+    rows, columns, coefficients = [], [], []
+    for kind, (i, j, weight) in enumerate((sampler.positives(), sampler.negatives())):
+        scores = np.einsum("bd,bd->b", w[i], w[j])
+        rows.append(i)
+        columns.append(j)
+        coefficients.append(weight * _pair_loss_derivatives(scores, loss)[kind] / sampler.batch_size)
+    size = w.shape[0]
+    batch = scipy.sparse.csr_matrix((np.concatenate(coefficients), (np.concatenate(rows), np.concatenate(columns))), shape=(size, size))
+    return batch @ w + batch.T @ w
 
 
 @dataclass
@@ -85,7 +155,7 @@ def initial_embeddings(vocab_size: int, dim: int, init_scale: float, seed: int) 
     return np.random.default_rng(seed).normal(0.0, init_scale / np.sqrt(dim), size=(vocab_size, dim))
 
 
-def train_full_batch(
+def train(
     positive: np.ndarray,
     negative: np.ndarray,
     loss: str,
@@ -94,25 +164,31 @@ def train_full_batch(
     n_steps: int,
     record_steps: np.ndarray,
     checkpoint_steps: np.ndarray = np.array([], dtype=int),
+    sampler: PairSampler | None = None,
     progress_every: int = 1000,
 ) -> Trajectory:
-    """Full-batch gradient descent W <- W - eta 2 G W, deterministic (dense BLAS)."""
+    """Gradient descent W <- W - eta 2 G W: full batch (deterministic, dense BLAS) by default, or
+    minibatch SGD on pairs drawn by `sampler`. The loss is always the exact expected loss."""
     w = w0.copy()
     record = set(int(s) for s in record_steps)
     keep = set(int(s) for s in checkpoint_steps if s <= n_steps)
     # qwem with A+ + A- = 1 everywhere (Setting 3.1, psi = 1): 2 G W = W (W^T W) - M* W.
     target = None
-    if loss == "qwem" and np.allclose(positive + negative, 1.0):
+    if sampler is None and loss == "qwem" and np.allclose(positive + negative, 1.0):
         target = positive - negative  # = M*/2
+    full_gradient = sampler is None and target is None
     steps, losses, spectra, saved = [], [], [], []
     for step in range(n_steps + 1):
         recording = step in record
-        if recording or target is None:
+        if recording or full_gradient:
             scores = w @ w.T
-            value, factor = loss_and_gradient_factor(scores, positive, negative, loss)
+        if full_gradient:
+            factor = gradient_factor(scores, positive, negative, loss)
+        if recording and not np.isfinite(w).all():
+            raise FloatingPointError(f"gradient descent diverged: W is not finite at step {step}; lower the learning rate")
         if recording:
             steps.append(step)
-            losses.append(value)
+            losses.append(expected_loss(scores, positive, negative, loss))
             spectra.append(np.linalg.svd(w, compute_uv=False))
         if step in keep:
             saved.append(w.copy())
@@ -120,7 +196,9 @@ def train_full_batch(
             log.info("step %d/%d", step, n_steps)
         if step == n_steps:
             break
-        if target is None:
+        if sampler is not None:
+            w = w - learning_rate * minibatch_gradient(w, sampler, loss)
+        elif target is None:
             w = w - learning_rate * 2 * (factor @ w)
         else:
             w = w - learning_rate * (w @ (w.T @ w) - 2 * (target @ w))

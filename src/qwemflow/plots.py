@@ -28,6 +28,20 @@ TABLE_COLUMNS = {
 }
 
 
+def _cell(column: str, value: float) -> str:
+    """A table cell: analogy accuracies as percentages, correlations with 3 decimals."""
+    if pd.isna(value):
+        return "—"
+    return f"{100 * value:.1f}%" if "Google" in column else f"{value:.3f}"
+
+
+def word2vec_time_unit(trajectory) -> float:
+    """word2vec's time unit (it has no closed-form tau_1): the words trained on when s_1^2 first
+    reaches half its final value."""
+    s1 = trajectory["singular_values"][:, 0] ** 2
+    return float(trajectory["words"][np.argmax(s1 >= s1[-1] / 2)])
+
+
 def summary_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
     """One row per model, one column per headline benchmark, plus the paper's analogy score."""
     rows = []
@@ -48,20 +62,14 @@ def table_markdown(summary: pd.DataFrame, caption: str) -> str:
     rule = "|" + "|".join("---" for _ in summary.columns) + "|"
     lines = [caption, "", header, rule]
     for _, row in summary.iterrows():
-        cells = [row["model"]] + [
-            "—" if pd.isna(value) else (f"{100 * value:.1f}%" if "Google" in column else f"{value:.3f}")
-            for column, value in row.drop("model").items()
-        ]
+        cells = [row["model"]] + [_cell(column, value) for column, value in row.drop("model").items()]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
 def table_figure(summary: pd.DataFrame, title: str) -> plt.Figure:
     """The benchmark table as a figure, ours beside the paper's analogy numbers."""
-    cells = [
-        ["—" if pd.isna(v) else (f"{100 * v:.1f}%" if "Google" in c else f"{v:.3f}") for c, v in row.drop("model").items()]
-        for _, row in summary.iterrows()
-    ]
+    cells = [[_cell(column, value) for column, value in row.drop("model").items()] for _, row in summary.iterrows()]
     figure, axes = plt.subplots(figsize=(1.6 + 1.5 * len(summary.columns), 0.9 + 0.38 * len(summary)))
     axes.axis("off")
     table = axes.table(cellText=cells, rowLabels=list(summary["model"]), colLabels=list(summary.columns[1:]), loc="center")
@@ -88,9 +96,14 @@ def eigenfeature_figure(features: pd.DataFrame, title: str) -> plt.Figure:
     return figure
 
 
+def use_style(style: dict) -> None:
+    """The figure options of config (figures.style) for every figure drawn after this call."""
+    plt.rcParams.update({"font.size": style["font_size"], "savefig.dpi": style["dpi"], "image.cmap": style["colormap"]})
+
+
 def save_figure(figure: plt.Figure, pdf_path, png_path) -> None:
     figure.savefig(pdf_path)
-    figure.savefig(png_path, dpi=150)
+    figure.savefig(png_path)
     plt.close(figure)
 
 
@@ -103,8 +116,7 @@ def singular_value_curves(trajectory: dict, modes: int, kind: str) -> pd.DataFra
     """
     if kind == "word2vec":
         s2 = trajectory["singular_values"][:, :modes] ** 2
-        steps = trajectory["words"].astype(float)
-        unit = steps[np.argmax(s2[:, 0] >= s2[-1, 0] / 2)]
+        steps, unit = trajectory["words"].astype(float), word2vec_time_unit(trajectory)
     else:
         s2 = trajectory["theory_squared"][:, :modes] if kind == "theory" else trajectory["singular_values"][:, :modes] ** 2
         steps, unit = trajectory["steps"].astype(float), float(trajectory["tau1"])
@@ -115,9 +127,9 @@ def singular_value_curves(trajectory: dict, modes: int, kind: str) -> pd.DataFra
 def fig2_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
     """Rows word2vec / QWEM / theory, columns by init; s_k^2 against t/tau_1 on a log axis."""
     rows = ["word2vec", "qwem", "theory"]
-    inits = list(dict.fromkeys(curves["init"]))
+    inits = sorted(set(curves["init"]), key=float, reverse=True)  # large init first
     figure, axes = plt.subplots(len(rows), len(inits), figsize=(4.2 * len(inits), 7.5), sharex=True, squeeze=False)
-    colours = plt.get_cmap("viridis")
+    colours = plt.get_cmap()
     for i, row in enumerate(rows):
         for j, init in enumerate(inits):
             ax = axes[i, j]
@@ -130,7 +142,9 @@ def fig2_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
                         linestyle=":" if row == "theory" else "-", linewidth=1.4)
             ax.set_xscale("log")
             ax.set_xlim(0.5, 30)
-            names = {"word2vec": "word2vec (gensim's own init)", "qwem": f"QWEM, init {init}", "theory": f"theory, init {init}"}
+            # gensim's own init (uniform, init_sz ~ 0.08 at d = 50) is drawn in the large-init column
+            word2vec = f"word2vec, init {init}" if j == len(inits) - 1 else "word2vec (gensim's own init)"
+            names = {"word2vec": word2vec, "qwem": f"QWEM, init {init}", "theory": f"theory, init {init}"}
             ax.set_title(names[row], fontsize=10)
             if j == 0:
                 ax.set_ylabel("$s_k^2$")
@@ -157,7 +171,7 @@ def fig1_figure(curves: pd.DataFrame, points: pd.DataFrame, labelled: list[str],
     principal directions 1 and 3 with a few words labelled."""
     rows = ["qwem", "word2vec"]
     figure, axes = plt.subplots(2, 5, figsize=(19, 7.2), squeeze=False)
-    colours = plt.get_cmap("viridis")
+    colours = plt.get_cmap()
     for i, row in enumerate(rows):
         data = curves[curves["row"] == row]
         loss = data[data["kind"] == "loss"]
@@ -188,6 +202,46 @@ def fig1_figure(curves: pd.DataFrame, points: pd.DataFrame, labelled: list[str],
             ax.set_title(f"{label} (t/$\\tau_1$ = {snapshot['t_over_tau1'].iloc[0]:.2g})", fontsize=10)
             ax.set_xlabel("PC 1")
             ax.set_ylabel("PC 3")
+    figure.suptitle(title, fontsize=11)
+    figure.tight_layout()
+    return figure
+
+
+def ablation_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
+    """The appendix 2x2: s_k^2 against t/tau_1 for each (loss, reweighting) run, with the theory
+    of its linearized step dotted; panels in the order of `curves`. Each curve is divided by its
+    final value: the linearized theory predicts when a mode rises, and only for QWEM under
+    Setting 3.1 also the height it saturates at."""
+    panels = list(dict.fromkeys(curves["panel"]))
+    figure, axes = plt.subplots(2, 2, figsize=(9, 7), sharex=True, squeeze=False)
+    colours = plt.get_cmap()
+    n_modes = max(int(curves["mode"].max()), 2)
+    for ax, panel in zip(axes.ravel(), panels):
+        data = curves[curves["panel"] == panel]
+        for kind, style in (("measured", "-"), ("theory", ":")):
+            for mode, line in data[data["kind"] == kind].groupby("mode"):
+                ax.plot(line["t_over_tau1"], line["s2"] / line["s2"].iloc[-1], linestyle=style, linewidth=1.4,
+                        color=colours((mode - 1) / (n_modes - 1)))
+        ax.set_xscale("log")
+        ax.set_xlim(0.5, data["t_over_tau1"].max())
+        ax.set_title(panel, fontsize=10)
+        ax.set_ylabel("$s_k^2$ / final $s_k^2$")
+    for ax in axes[-1]:
+        ax.set_xlabel("$t / \\tau_1$")
+    figure.suptitle(title, fontsize=11)
+    figure.tight_layout()
+    return figure
+
+
+def performance_figure(jobs: pd.DataFrame, title: str, n_jobs: int = 25) -> plt.Figure:
+    """Wall time and peak memory of the costliest jobs of the run (Snakemake benchmark files)."""
+    top = jobs.head(n_jobs).iloc[::-1]
+    figure, (time_axes, memory_axes) = plt.subplots(1, 2, figsize=(12, 0.9 + 0.28 * len(top)), sharey=True)
+    time_axes.barh(top["job"], top["seconds"], color="tab:blue")
+    time_axes.set_xlabel("wall time (s)")
+    memory_axes.barh(top["job"], top["max_rss_mb"], color="tab:orange")
+    memory_axes.set_xlabel("peak memory, max RSS (MB)")
+    time_axes.tick_params(axis="y", labelsize=7)
     figure.suptitle(title, fontsize=11)
     figure.tight_layout()
     return figure

@@ -14,6 +14,7 @@ continuous one as eta -> 0 and keeps the theory exact in the growth phase at any
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 
 def growth_rates(eigenvalues: np.ndarray, learning_rate: float) -> np.ndarray:
@@ -39,3 +40,29 @@ def half_time(eigenvalues: np.ndarray, learning_rate: float, u0: float) -> np.nd
 def tau_1(top_eigenvalue: float, learning_rate: float, u0: float) -> float:
     """Characteristic time ln(lambda_1 / u0) / lambda_1, in steps at this learning rate."""
     return float(np.log(top_eigenvalue / u0) / growth_rates(top_eigenvalue, learning_rate))
+
+
+def mode_agreement(steps: np.ndarray, measured: np.ndarray, eigenvalues: np.ndarray, learning_rate: float, u0: np.ndarray) -> pd.DataFrame:
+    """Per mode k: when s_k^2 crossed lambda_k/2 (linear interpolation between recorded steps)
+    against the theory's half-time, and the median relative error of the measured curve against
+    the theory over the recorded points after s_k^2 passes 1% of lambda_k."""
+    rows = []
+    for k, lam in enumerate(eigenvalues):
+        theory = squared_singular_values(steps, eigenvalues[k : k + 1], learning_rate, u0[k])[:, 0]
+        predicted = float(half_time(lam, learning_rate, u0[k]))
+        above = np.flatnonzero(measured[:, k] >= lam / 2)
+        crossed = np.nan
+        if len(above) and above[0] > 0:
+            i = above[0]
+            m0, m1 = measured[i - 1, k], measured[i, k]
+            crossed = steps[i - 1] + (steps[i] - steps[i - 1]) * (lam / 2 - m0) / (m1 - m0)
+        learned = measured[:, k] > 0.01 * lam
+        rows.append({
+            "mode": k + 1,
+            "eigenvalue": lam,
+            "half_time_theory": predicted,
+            "half_time_measured": crossed,
+            "half_time_relative_error": crossed / predicted - 1,
+            "curve_median_relative_error": float(np.median(np.abs(measured[learned, k] - theory[learned]) / theory[learned])) if learned.any() else np.nan,
+        })
+    return pd.DataFrame(rows)

@@ -108,14 +108,23 @@ def train_sgns(
     ns_exponent: float = 0.75,
     seed: int = 0,
     workers: int = 1,
+    init_scale: float | None = None,
     callbacks: tuple = (),
 ) -> Word2Vec:
-    """Skip-gram with negative sampling with the vocabulary fixed to `word_counts` (in its order)."""
+    """Skip-gram with negative sampling with the vocabulary fixed to `word_counts` (in its order).
+
+    init_scale: None keeps gensim's initialization (input vectors uniform in +-1/(2d), output
+    vectors 0); a number draws both from N(0, init_scale^2 / d), the small init of Figure 2.
+    """
     model = Word2Vec(
         vector_size=dim, window=window, sg=1, hs=0, negative=negative, sample=sample, alpha=alpha,
         ns_exponent=ns_exponent, min_count=1, seed=seed, workers=workers, sorted_vocab=False,
     )
     model.build_vocab_from_freq(word_counts)
+    if init_scale is not None:
+        rng = np.random.default_rng(seed)
+        for matrix in (model.wv.vectors, model.syn1neg):
+            matrix[:] = rng.normal(0.0, init_scale / np.sqrt(dim), size=matrix.shape)
     total = sum(word_counts.values())
     model.train(articles, total_words=total, epochs=epochs, callbacks=[_EpochLogger(), *callbacks])
     return model

@@ -1,7 +1,9 @@
 # Config validation, the results layout and the input functions shared by the rule files.
 
 import re
+import subprocess
 
+import yaml
 from snakemake.utils import validate
 
 from qwemflow.sources import is_local, local_path, read_manifest
@@ -10,9 +12,17 @@ validate(config, schema="../schemas/config.schema.yaml")
 
 if config["spectral"]["n_eigenpairs"] < config["dim"]:
     raise ValueError(f"config: spectral.n_eigenpairs ({config['spectral']['n_eigenpairs']}) must be >= dim ({config['dim']})")
-for _role, _run in config["figures"]["fig2"].items():
-    if _role.endswith("_run") and _run not in config["dynamics"]["runs"]:
-        raise ValueError(f"config: figures.fig2.{_role} names '{_run}', which is not one of dynamics.runs")
+_figure_runs = {f"fig2.{role}": run for role, run in config["figures"]["fig2"].items() if role.endswith("_run")}
+_figure_runs.update({f"ablation.panels['{panel}']": run for panel, run in config["figures"]["ablation"]["panels"].items()})
+for _role, _run in _figure_runs.items():
+    if _run not in config["dynamics"]["runs"]:
+        raise ValueError(f"config: figures.{_role} names '{_run}', which is not one of dynamics.runs")
+_small_init = config["dynamics"]["runs"][config["figures"]["fig2"]["small_init_run"]]["init"]
+if config["word2vec"]["small_init"] not in (None, _small_init):
+    raise ValueError(
+        f"config: word2vec.small_init ({config['word2vec']['small_init']}) must equal the init of figures.fig2.small_init_run"
+        f" ({_small_init}), so that Figure 2's small-init column compares like with like (or be null)"
+    )
 
 CORPUS = config["corpus"]["name"]
 V = config["vocab_size"]
@@ -95,11 +105,38 @@ def dense_mem_mb(wildcards, copies=4):
 
 
 def fig2_runs(wildcards):
-    """The two QWEM runs (small and large init) and the gensim trajectory that Figure 2 draws."""
+    """The two QWEM runs (small and large init) and the gensim trajectories that Figure 2 draws."""
     fig2 = config["figures"]["fig2"]
     base = f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}"
-    return {
+    runs = {
         "small": f"{base}/{fig2['small_init_run']}.npz",
         "large": f"{base}/{fig2['large_init_run']}.npz",
         "word2vec": f"{base}/word2vec.npz",
     }
+    if config["word2vec"]["small_init"] is not None:
+        runs["word2vec_small"] = f"{base}/word2vec-small-init.npz"
+    return runs
+
+
+def word2vec_mem_mb(wildcards, input):
+    """One part's ids at a time, plus gensim's two V x d matrices and the recorded snapshots."""
+    return 1500 + int(4 * max_mb(input.tokens)) + int(6 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6)
+
+
+def word2vec_runtime(wildcards, input):
+    return 30 + int(mb(input.tokens) * config["word2vec"]["epochs"] / 100)
+
+
+
+REPORT = "results/report.html"
+
+
+def write_report(path):
+    """Snakemake's HTML report of the default target, for the config of this run."""
+    settings = os.path.join(".snakemake", "report-config.yaml")
+    with open(settings, "w") as sink:
+        yaml.safe_dump(config, sink)
+    command = [sys.executable, "-m", "snakemake", "all", "--snakefile", workflow.main_snakefile, "--configfile", settings,
+               "--report", path, "--nolock"]
+    print(f"Writing the report: {path}", file=sys.stderr)
+    subprocess.run(command, check=True)

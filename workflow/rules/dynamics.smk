@@ -6,10 +6,13 @@ rule dynamics:
         counts="results/{corpus}/counts/V{V}_L{L}.npz",
         spectrum="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
     output:
-        "results/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.npz",
+        trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.npz",
+        modes="results/{corpus}/dynamics/V{V}_L{L}_d{d}/modes/{run}.csv",
     params:
         run=lambda wildcards: config["dynamics"]["runs"][wildcards.run],
         settings={key: value for key, value in config["dynamics"].items() if key != "runs"},
+        # word2vec's subsampling threshold, for the runs with its reweighting
+        subsample=config["word2vec"]["sample"],
     log:
         "logs/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.log",
     benchmark:

@@ -11,6 +11,8 @@ rule table_figure:
             category="Benchmarks",
             caption="../report/table.rst",
         ),
+    params:
+        style=config["figures"]["style"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}_d{d}/table.log",
     benchmark:
@@ -35,6 +37,8 @@ rule eigenfeatures_figure:
             category="Spectra",
             caption="../report/eigenfeatures.rst",
         ),
+    params:
+        style=config["figures"]["style"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}/eigenfeatures.log",
     benchmark:
@@ -62,6 +66,7 @@ rule figures:
         f"results/{CORPUS}/figures/V{V}_L{L}/eigenfeatures.png",
         f"results/{CORPUS}/figures/{SETTING}/fig2.png",
         f"results/{CORPUS}/figures/{SETTING}/fig1.png",
+        f"results/{CORPUS}/figures/{SETTING}/ablation.png",
 
 
 rule fig2_data:
@@ -99,6 +104,8 @@ rule fig2:
             category="Dynamics",
             caption="../report/fig2.rst",
         ),
+    params:
+        style=config["figures"]["style"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}_d{d}/fig2.log",
     benchmark:
@@ -149,6 +156,7 @@ rule fig1:
             caption="../report/fig1.rst",
         ),
     params:
+        style=config["figures"]["style"],
         labelled_words=config["figures"]["fig1"]["labelled_words"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}_d{d}/fig1.log",
@@ -162,3 +170,54 @@ rule fig1:
         ENV
     script:
         "../scripts/plot_fig1.py"
+
+
+rule ablation_data:
+    input:
+        lambda wildcards: [
+            f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}/{run}.npz"
+            for run in config["figures"]["ablation"]["panels"].values()
+        ],
+    output:
+        "results/{corpus}/figures/V{V}_L{L}_d{d}/ablation.csv",
+    params:
+        panels=list(config["figures"]["ablation"]["panels"]),
+        modes=config["figures"]["ablation"]["modes"],
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}_d{d}/ablation_data.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/ablation_data.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: 1000 + int(4 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/ablation_data.py"
+
+
+rule ablation:
+    input:
+        "results/{corpus}/figures/V{V}_L{L}_d{d}/ablation.csv",
+    output:
+        pdf="results/{corpus}/figures/V{V}_L{L}_d{d}/ablation.pdf",
+        png=report(
+            "results/{corpus}/figures/V{V}_L{L}_d{d}/ablation.png",
+            category="Dynamics",
+            caption="../report/ablation.rst",
+        ),
+    params:
+        style=config["figures"]["style"],
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}_d{d}/ablation.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/ablation.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/plot_ablation.py"

@@ -10,15 +10,39 @@ rule word2vec:
         trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec.npz",
     params:
         settings=config["word2vec"],
+        init_scale=None,
     log:
         "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.log",
     benchmark:
         "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.tsv"
     threads: 2
     resources:
-        # one part's ids at a time, plus gensim's two V x d matrices
-        mem_mb=lambda wildcards, input: 1500 + int(4 * max_mb(input.tokens)) + int(2 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
-        runtime=lambda wildcards, input: 30 + int(mb(input.tokens) * config["word2vec"]["epochs"] / 100),
+        mem_mb=word2vec_mem_mb,
+        runtime=word2vec_runtime,
+    conda:
+        ENV
+    script:
+        "../scripts/train_word2vec.py"
+
+
+rule word2vec_small_init:
+    """The same gensim run from init_sz = word2vec.small_init: Figure 2's word2vec small-init panel."""
+    input:
+        tokens=part_files("results/{corpus}/tokens/V{V}/{part}.npz"),
+        vocab="results/{corpus}/vocab/V{V}.tsv",
+    output:
+        trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-small-init.npz",
+    params:
+        settings=config["word2vec"],
+        init_scale=config["word2vec"]["small_init"],
+    log:
+        "logs/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-small-init.log",
+    benchmark:
+        "benchmarks/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-small-init.tsv"
+    threads: 2
+    resources:
+        mem_mb=word2vec_mem_mb,
+        runtime=word2vec_runtime,
     conda:
         ENV
     script:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
-from qwemflow.plots import singular_value_curves, snapshot_projections
+from qwemflow.plots import singular_value_curves, snapshot_projections, word2vec_time_unit
 from qwemflow.vocab import read_word_counts
 
 log = log_to(snakemake.log[0])
@@ -29,9 +29,7 @@ curves = [
     long(singular_value_curves(word2vec, modes, "word2vec"), "s2"),
 ]
 curves = pd.concat(curves, ignore_index=True)[["row", "kind", "mode", "t_over_tau1", "value"]]
-# word2vec's time unit, as in Figure 2: words trained on when s_1^2 reaches half its final value
-s1 = word2vec["singular_values"][:, 0] ** 2
-unit = word2vec["words"][np.argmax(s1 >= s1[-1] / 2)]
+unit = word2vec_time_unit(word2vec)
 points = pd.concat(
     [
         snapshot_projections(qwem["checkpoints"], ["QWEM early", "QWEM middle", "QWEM late"], words,

@@ -18,6 +18,9 @@ for size in ("large", "small"):
 # the large kind, so its trajectory is drawn in the large-init column.
 with np.load(snakemake.input.word2vec) as run:
     tables.append(singular_value_curves(run, modes, "word2vec").assign(init=f"{inits['large']:g}"))
+if "word2vec_small" in snakemake.input.keys():
+    with np.load(snakemake.input.word2vec_small) as run:
+        tables.append(singular_value_curves(run, modes, "word2vec").assign(init=f"{inits['small']:g}"))
 curves = pd.concat(tables, ignore_index=True)[["row", "init", "mode", "t_over_tau1", "s2"]]
 with atomic_output(snakemake.output[0]) as tmp:
     curves.to_csv(tmp, index=False)

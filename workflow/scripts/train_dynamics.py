@@ -2,41 +2,72 @@
 
 import numpy as np
 
-from qwemflow.dynamics import initial_embeddings, log_spaced_steps, pair_weights, subspace_overlap, train_full_batch
+from qwemflow.dynamics import (
+    PairSampler,
+    initial_embeddings,
+    linearized_target,
+    log_spaced_steps,
+    pair_weights,
+    subspace_overlap,
+    train,
+)
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
-from qwemflow.theory import squared_singular_values, tau_1
+from qwemflow.spectral import top_eigenpairs
+from qwemflow.targets import m_star
+from qwemflow.theory import mode_agreement, squared_singular_values, tau_1
 
 log = log_to(snakemake.log[0])
-run, settings = snakemake.params.run, snakemake.params.settings
+name, run, settings = snakemake.wildcards.run, snakemake.params.run, snakemake.params.settings
+# a run's own learning_rate / t_max_over_tau1 / batch_size override the shared settings
+settings = {**settings, **{key: value for key, value in run.items() if key in settings}}
 dim = int(snakemake.wildcards.d)
+# top_words: train on the statistics of the most frequent words only (a cheaper run, same M* entries)
 with np.load(snakemake.input.counts) as stats:
-    positive, negative = pair_weights(stats["p_joint"], stats["p_word"], run["reweighting"], psi=settings["psi"])
-with np.load(snakemake.input.spectrum) as spectrum:
-    eigenvalues, eigenvectors = spectrum["values"][:dim], spectrum["vectors"][:, :dim]
+    words = min(run.get("top_words", len(stats["p_word"])), len(stats["p_word"]))
+    restricted = words < len(stats["p_word"])
+    p_joint, p_word = stats["p_joint"][:words, :words], stats["p_word"][:words]
+positive, negative = pair_weights(p_joint, p_word, run["reweighting"], psi=settings["psi"], subsample=snakemake.params.subsample)
+if restricted:
+    mstar_vectors = top_eigenpairs(m_star(p_joint, p_word), dim)[1]
+else:
+    with np.load(snakemake.input.spectrum) as spectrum:
+        mstar_vectors = spectrum["vectors"][:, :dim]
+# The theory's modes: eigenpairs of the step's linearization at W = 0 (M* itself for QWEM under Setting 3.1).
+eigenvalues, eigenvectors = top_eigenpairs(linearized_target(positive, negative, run["loss"]), dim)
 learning_rate = settings["learning_rate"] / eigenvalues[0]
 w0 = initial_embeddings(positive.shape[0], dim, run["init"], settings["seed"])
 # The theory's initial value of each mode: the random initialization's energy along it.
 u0 = np.sum((eigenvectors.T @ w0) ** 2, axis=1)
 tau1 = tau_1(eigenvalues[0], learning_rate, run["init"] ** 2)
 if not tau1 > 0:
-    raise ValueError(f"dynamics run {snakemake.wildcards.run}: init {run['init']} is not small next to lambda_1 = {eigenvalues[0]:.4g}")
+    raise ValueError(f"dynamics run {name}: init {run['init']} is not small next to lambda_1 = {eigenvalues[0]:.4g}")
 n_steps = int(np.ceil(settings["t_max_over_tau1"] * tau1))
 record_steps = log_spaced_steps(n_steps, settings["n_records"])
-log.info("%s: %s loss, %s weights, init %g, eta = %.3g / lambda_1, tau_1 = %.1f steps, %d steps",
-         snakemake.wildcards.run, run["loss"], run["reweighting"], run["init"], settings["learning_rate"], tau1, n_steps)
+batch_size = settings["batch_size"]
+sampler = None if batch_size is None else PairSampler(p_joint, p_word, positive, negative, batch_size, settings["seed"])
+log.info("%s: %s loss, %s weights, %d words, init %g, eta = %.3g / lambda_1, tau_1 = %.1f steps, %d steps, %s",
+         name, run["loss"], run["reweighting"], len(p_word), run["init"], settings["learning_rate"], tau1, n_steps,
+         "full batch" if sampler is None else f"minibatches of {batch_size} positive and {batch_size} negative pairs")
 checkpoints = np.unique(np.round(tau1 * np.array([1.1, 1.4, 4.0])).astype(int))  # 1 mode, a few, all
-trajectory = train_full_batch(positive, negative, run["loss"], w0, learning_rate, n_steps, record_steps, checkpoints)
+try:
+    trajectory = train(positive, negative, run["loss"], w0, learning_rate, n_steps, record_steps, checkpoints, sampler,
+                       progress_every=max(1, n_steps // 20))
+except FloatingPointError as error:
+    raise FloatingPointError(f"dynamics run {name} (learning_rate {settings['learning_rate']}): {error}") from None
 theory = np.column_stack(
     [squared_singular_values(trajectory.steps, eigenvalues[k : k + 1], learning_rate, u0[k])[:, 0] for k in range(dim)]
 )
-if not np.isfinite(trajectory.final).all():
-    raise FloatingPointError(
-        f"dynamics run {snakemake.wildcards.run} diverged (non-finite W); lower dynamics.learning_rate ({settings['learning_rate']})"
-    )
-overlap = subspace_overlap(trajectory.final, eigenvectors)
+overlap = subspace_overlap(trajectory.final, mstar_vectors)
+agreement = mode_agreement(trajectory.steps, trajectory.singular_values**2, eigenvalues, learning_rate, u0)
+top = agreement.head(10)
+log.info("modes 1-10: half-times within %.1f%% of theory (worst); curves within %.1f%% (worst median; the theory's"
+         " height is exact only for QWEM under Setting 3.1)",
+         100 * top["half_time_relative_error"].abs().max(), 100 * top["curve_median_relative_error"].max())
 log.info("final loss %.6g; overlap of the learned column space with the top-%d eigenvectors of M*: %.4f", trajectory.loss[-1], dim, overlap)
-with atomic_output(snakemake.output[0]) as tmp:
+with atomic_output(snakemake.output.modes) as tmp:
+    agreement.assign(run=name, subspace_overlap=overlap).to_csv(tmp, index=False)
+with atomic_output(snakemake.output.trajectory) as tmp:
     np.savez(
         tmp,
         steps=trajectory.steps,

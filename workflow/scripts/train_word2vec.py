@@ -1,4 +1,5 @@
-"""gensim SGNS on the tokenized corpus, vocabulary fixed to our V words; word2vec text format."""
+"""gensim SGNS on the tokenized corpus, vocabulary fixed to our V words: its singular-value
+trajectory, and (for the baseline) the embedding in word2vec text format."""
 
 import numpy as np
 
@@ -30,14 +31,16 @@ model = train_sgns(
     alpha=settings["alpha"],
     seed=settings["seed"],
     workers=snakemake.threads,
+    init_scale=snakemake.params.init_scale,
     callbacks=(recorder,),
 )
 if model.wv.index_to_key != vocab:
     raise RuntimeError("gensim reordered the vocabulary; the recorded snapshots would not match it")
 log.info("%d words fed to training; singular values recorded at %d points", recorder.words, len(recorder.recorded_words))
 final = vectors_in_order(model, vocab)
-with atomic_output(snakemake.output.embedding) as tmp:
-    save_word2vec(vocab, final, tmp)
+if "embedding" in snakemake.output.keys():
+    with atomic_output(snakemake.output.embedding) as tmp:
+        save_word2vec(vocab, final, tmp)
 with atomic_output(snakemake.output.trajectory) as tmp:
     np.savez(
         tmp,

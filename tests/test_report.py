@@ -1,0 +1,83 @@
+"""The main job's HTML report, opened in headless Chromium (Debian's chromium + chromedriver)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+
+from conftest import REPO, run_snakemake
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
+]
+# category -> files the report must show in it: every figure of the paper, the table, the summary
+EXPECTED = {
+    "Summary": {"summary.html"},
+    "Benchmarks": {"table.png"},
+    "Spectra": {"eigenfeatures.png"},
+    "Dynamics": {"fig1.png", "fig2.png", "ablation.png"},
+    "Performance": {"performance.png"},
+}
+
+
+@pytest.fixture
+def browser(tmp_path):
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        message = "Debian's chromium and chromium-driver are not installed (.ci/run installs them as root)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=chromedriver))
+    yield driver
+    driver.quit()
+
+
+def shown_files(browser, category: str) -> set[str]:
+    """Open a category of the report's menu and read the file names it lists."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    item = WebDriverWait(browser, 60).until(
+        lambda d: d.find_element(By.XPATH, f"//*[@id='app']//a[normalize-space(.)='{category}']")
+    )
+    item.click()
+    WebDriverWait(browser, 30).until(lambda d: re.search(r"\.(png|html|csv)\b", d.find_element(By.ID, "app").text))
+    return set(re.findall(r"[\w.-]+\.(?:png|html|csv)\b", browser.find_element(By.ID, "app").text))
+
+
+@pytest.mark.workflow
+def test_main_job_ends_with_a_report_that_renders(default_run, browser):
+    report = default_run / "results" / "report.html"
+    assert report.stat().st_size > 500_000  # figures are embedded
+    browser.get(report.as_uri())
+    for category, names in EXPECTED.items():
+        shown = shown_files(browser, category)
+        assert names <= shown, f"{category}: missing {names - shown}; shown: {shown}"
+        if category == "Dynamics":
+            ARTIFACTS.mkdir(exist_ok=True)
+            browser.save_screenshot(str(ARTIFACTS / "report-dynamics.png"))
+    assert (ARTIFACTS / "report-dynamics.png").stat().st_size > 10_000
+
+
+@pytest.mark.workflow
+def test_changing_a_plotting_option_reruns_only_plotting(default_run, tmp_path):
+    """The figure rules read saved numbers and take their style from config: a new style reruns them alone."""
+    config = (default_run / "config.yaml").read_text()
+    assert "font_size: 10" in config
+    changed = tmp_path / "restyled.yaml"
+    changed.write_text(config.replace("font_size: 10", "font_size: 12"))
+    plan = run_snakemake(default_run, "--dry-run", "--configfile", str(changed)).stdout
+    planned = set(re.findall(r"^(?:local)?rule (\w+):", plan, flags=re.MULTILINE))
+    assert planned == {"table_figure", "eigenfeatures_figure", "fig1", "fig2", "ablation", "performance"}, plan[-3000:]

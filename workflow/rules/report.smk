@@ -1,0 +1,61 @@
+# The results summary and the run's cost, for Snakemake's HTML report (snakemake --report).
+
+
+rule results_summary:
+    input:
+        table="results/{corpus}/eval/V{V}_L{L}_d{d}/table.csv",
+        eigenfeatures="results/{corpus}/spectra/V{V}_L{L}/mstar_eigenfeatures.csv",
+        modes=expand("results/{{corpus}}/dynamics/V{{V}}_L{{L}}_d{{d}}/modes/{run}.csv", run=config["dynamics"]["runs"]),
+        sgns="results/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.txt",
+        mstar="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
+        vocab="results/{corpus}/vocab/V{V}.tsv",
+        tokens=part_files("results/{corpus}/tokens/V{V}/{part}.npz"),
+        wordcounts=part_files("results/{corpus}/text/{part}.wordcounts.tsv"),
+    output:
+        markdown="results/{corpus}/summary/V{V}_L{L}_d{d}/summary.md",
+        html=report("results/{corpus}/summary/V{V}_L{L}_d{d}/summary.html", category="Summary", caption="../report/summary.rst"),
+        corpus=report("results/{corpus}/summary/V{V}_L{L}_d{d}/corpus.csv", category="Corpus", caption="../report/corpus.rst"),
+    params:
+        runs=list(config["dynamics"]["runs"]),
+    log:
+        "logs/{corpus}/summary/V{V}_L{L}_d{d}/summary.log",
+    benchmark:
+        "benchmarks/{corpus}/summary/V{V}_L{L}_d{d}/summary.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, input: 1000 + int(3 * mb(input.tokens)) + int(8 * 8 * int(wildcards.V) ** 2 / 1e6 / 10),
+        runtime=10,
+    conda:
+        ENV
+    script:
+        "../scripts/results_summary.py"
+
+
+rule performance:
+    """Every job's wall time and peak memory from its benchmark file; runs after all of them."""
+    input:
+        rules.figures.input,
+        "results/{corpus}/summary/V{V}_L{L}_d{d}/summary.md",
+    output:
+        table=report(
+            "results/{corpus}/summary/V{V}_L{L}_d{d}/performance.csv", category="Performance", caption="../report/performance.rst"
+        ),
+        pdf="results/{corpus}/figures/V{V}_L{L}_d{d}/performance.pdf",
+        png=report(
+            "results/{corpus}/figures/V{V}_L{L}_d{d}/performance.png", category="Performance", caption="../report/performance.rst"
+        ),
+    params:
+        benchmarks=["benchmarks/{corpus}", "benchmarks/datasets"],
+        style=config["figures"]["style"],
+    log:
+        "logs/{corpus}/summary/V{V}_L{L}_d{d}/performance.log",
+    benchmark:
+        "benchmarks/{corpus}/summary/V{V}_L{L}_d{d}/performance.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/performance.py"
