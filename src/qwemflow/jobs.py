@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 
@@ -18,4 +19,12 @@ def log_to(path: str, level: int = logging.INFO) -> logging.Logger:
         sys.__excepthook__(kind, value, traceback)
 
     sys.excepthook = log_uncaught
+    if "SLURM_JOB_ID" in os.environ:
+        # maps a log to its cluster job (sacct, seff, the scheduler's own log)
+        logger.info(
+            "SLURM job %s, step %s, node %s",
+            os.environ["SLURM_JOB_ID"],
+            os.environ.get("SLURM_STEP_ID", "-"),
+            os.environ.get("SLURMD_NODENAME", "-"),
+        )
     return logger

@@ -15,7 +15,7 @@ rule extract_text:
         "benchmarks/{corpus}/text/{part}.tsv"
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=2000,  # the dump is streamed: memory does not grow with the part
         runtime=lambda wildcards, input: 30 + int(mb(input) / 2),
     conda:
         ENV

@@ -36,7 +36,8 @@ rule merge_counts:
     threads: 1
     resources:
         mem_mb=dense_mem_mb,
-        runtime=30,
+        # one V x V matrix read and added per part
+        runtime=lambda wildcards, input: 10 + len(input) * int(wildcards.V) ** 2 // 10**8,
     conda:
         ENV
     script:

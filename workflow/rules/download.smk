@@ -1,6 +1,12 @@
 # Corpus manifest (part files, URLs, published checksums) and verified downloads.
 
 
+# Downloads run where Snakemake runs (on a cluster: the login node, which has internet).
+localrules:
+    corpus_manifest,
+    download_part,
+
+
 checkpoint corpus_manifest:
     output:
         "results/{corpus}/raw/manifest.tsv",

@@ -1,6 +1,11 @@
 # Benchmarks of every model: Google analogies (two protocols), WordSim-353, SimLex-999, MEN.
 
 
+# A download: runs where Snakemake runs (on a cluster: the login node, which has internet).
+localrules:
+    men_dataset,
+
+
 rule men_dataset:
     output:
         "results/datasets/men.tsv",

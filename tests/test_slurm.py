@@ -1,0 +1,106 @@
+"""The default DAG through `--profile profiles/slurm` on a real one-node SLURM cluster started here.
+
+Every rule but the downloads (localrules) must run as its own SLURM job, and the results must
+equal those of the local run that the rest of the suite reads (`default_run`).
+"""
+
+import os
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import REPO, run_snakemake, workflow_dir
+from slurm_cluster import SlurmCluster, why_unavailable
+
+pytestmark = pytest.mark.workflow
+
+SAMPLE = "results/enwiki-sample"
+SETTING = "V2000_L16_d50"
+# Their logs are written on the submitting host (the rules are localrules).
+LOCAL_LOGS = {"logs/enwiki-sample/raw/manifest.log", "logs/datasets/men.log"}
+
+
+@pytest.fixture(scope="module")
+def slurm_cluster(tmp_path_factory):
+    reason = why_unavailable()
+    if reason:
+        # CI installs the packages as root (.ci/run): there, not running this test is a failure.
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no private SLURM cluster: {reason}")
+    with SlurmCluster(tmp_path_factory.mktemp("slurm")) as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="module")
+def slurm_run(slurm_cluster, tmp_path_factory):
+    """The default DAG submitted to the cluster; returns the work dir and Snakemake's output."""
+    workdir = workflow_dir(tmp_path_factory.mktemp("slurm-run"))
+    result = run_snakemake(
+        workdir,
+        "--profile", str(REPO / "profiles" / "slurm"),
+        # this cluster has no accounting database (README, "Run on a cluster")
+        "--slurm-no-account", "--slurm-status-command", "squeue",
+        # poll often: the jobs of this small DAG take seconds
+        "--slurm-init-seconds-before-status-checks", "1",
+        "--latency-wait", "5",
+    )  # fmt: skip
+    return workdir, result.stdout + result.stderr
+
+
+def test_every_rule_ran_as_a_slurm_job(slurm_run):
+    workdir, output = slurm_run
+    submitted = set(re.findall(r"has been submitted with SLURM jobid (\d+)", output))
+    logs = {str(path.relative_to(workdir)): path.read_text() for path in (workdir / "logs").rglob("*.log")}
+    recorded = {}
+    for name, text in logs.items():
+        ids = re.findall(r"SLURM job (\d+), step \d+, node \S+", text)
+        if name in LOCAL_LOGS:
+            assert not ids, f"{name}: a localrule ran as SLURM job {ids}"
+        else:
+            assert len(ids) == 1, f"{name}: no SLURM job id in the log of a cluster job:\n{text}"
+            recorded[name] = ids[0]
+    assert set(LOCAL_LOGS) <= set(logs)
+    assert len(recorded) >= 25  # extraction to figures: every job of the DAG but the two local ones
+    assert set(recorded.values()) == submitted  # one job each, all of them the ones Snakemake submitted
+    assert len(submitted) == len(recorded)
+
+
+def same_npz(path_a, path_b, **tolerance):
+    a, b = np.load(path_a), np.load(path_b)
+    assert sorted(a.files) == sorted(b.files), path_a
+    for key in a.files:
+        if tolerance and a[key].dtype.kind == "f":
+            np.testing.assert_allclose(a[key], b[key], err_msg=f"{path_a}: {key}", **tolerance)
+        else:
+            np.testing.assert_array_equal(a[key], b[key], err_msg=f"{path_a}: {key}")
+
+
+def test_cluster_results_equal_the_local_run(slurm_run, default_run):
+    workdir, _ = slurm_run
+    cluster, local = workdir / SAMPLE, default_run / SAMPLE
+    # Deterministic stages: identical files.
+    assert (cluster / "vocab/V2000.tsv").read_bytes() == (local / "vocab/V2000.tsv").read_bytes()
+    for name in ("tokens/V2000/001.npz", "counts/V2000_L16.npz"):
+        same_npz(cluster / name, local / name)
+    # Dense linear algebra (LAPACK eigh, the BLAS products of the full-batch trainer): the same
+    # computation on the same data and thread count, equal to rounding (bit-identical here).
+    spectra = [f"spectra/V2000_L16/{target}.npz" for target in ("mstar", "pmi", "ppmi", "ppmi-cds")]
+    for name in spectra:
+        same_npz(cluster / name, local / name, rtol=1e-9, atol=1e-9)
+    features = "spectra/V2000_L16/mstar_eigenfeatures.csv"
+    pd.testing.assert_frame_equal(pd.read_csv(cluster / features), pd.read_csv(local / features))
+    for run in ("qwem", "qwem-init0.1"):
+        name = f"dynamics/{SETTING}/{run}.npz"
+        same_npz(cluster / name, local / name, rtol=1e-9, atol=1e-12)
+    # The benchmark table: every model's scores but gensim's, whose 2 worker threads make
+    # repeated runs differ (README); its row is checked to be there and to have learned.
+    on_cluster = pd.read_csv(cluster / f"eval/{SETTING}/benchmarks.csv")
+    on_machine = pd.read_csv(local / f"eval/{SETTING}/benchmarks.csv")
+
+    def deterministic(table):
+        return table[table["model"] != "sgns"].reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(deterministic(on_cluster), deterministic(on_machine))
+    sgns = on_cluster[on_cluster["model"] == "sgns"].set_index(["benchmark", "category"])["score"]
+    assert sgns.loc[("analogy-paper", "full")] > 0.15
