@@ -1,6 +1,7 @@
 import logging
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.integrate import quad
 
@@ -140,3 +141,48 @@ def test_rows_in_order_aligns_by_word():
     np.testing.assert_array_equal(rows_in_order(["a", "b", "c"], vectors, ["c", "a"]), [[4, 5], [0, 1]])
     with pytest.raises(ValueError, match="no embedding"):
         rows_in_order(["a"], vectors[:1], ["z"])
+
+
+SAMPLE = "results/enwiki-sample"
+
+
+@pytest.mark.workflow
+def test_default_run_linear_figures(default_run):
+    figures = default_run / f"{SAMPLE}/figures"
+    for name in ("V2000_L16/fig4", "V2000_L16/top1", "V2000_L16/target_spectra", "V2000_L16_d50/overlap"):
+        for suffix in (".pdf", ".png"):
+            assert (figures / f"{name}{suffix}").stat().st_size > 1000
+    # the one eigendecomposition agrees with the spectral stage's top eigenpairs
+    extended = np.load(default_run / f"{SAMPLE}/spectra/V2000_L16/mstar_extended.npz")
+    top = np.load(default_run / f"{SAMPLE}/spectra/V2000_L16/mstar.npz")
+    assert extended["values"].shape == (2000,)
+    np.testing.assert_allclose(extended["values"][:200], top["values"], rtol=1e-8)
+
+    curves = pd.read_csv(figures / "V2000_L16/fig4c_snr.csv")
+    assert list(dict.fromkeys(curves["family"])) == ["country-nationality", "male-female", "verb-past-tense", "adj-adverb"]
+    assert "adj-antonym left out: 1 pair(s)" in (default_run / "logs/enwiki-sample/figures/V2000_L16/fig4_data.log").read_text()
+    assert curves["d"].min() == 4 and curves["d"].max() == 2000
+    assert (curves["snr"] >= 1 - 1e-9).all() and curves["accuracy"].between(0, 1).all()
+    nationality = curves[curves["family"] == "country-nationality"]
+    assert (nationality["n_questions"] == 13 * 12).all() and nationality["accuracy"].max() > 0.3
+
+    fits = pd.read_csv(figures / "V2000_L16/fig4a_fit.csv")
+    assert fits["dim"].tolist() == [128, 256, 512, 1024]
+    assert (fits["noise_variance"] > 0).all() and (fits["outlier"] >= fits["noise_variance"]).all()
+    eigenvalues = pd.read_csv(figures / "V2000_L16/fig4a_eigenvalues.csv")
+    assert eigenvalues.groupby("d").size().tolist() == [5, 5, 5, 5]  # verb-past-tense: 5 pairs at V = 2000
+    power = pd.read_csv(figures / "V2000_L16/fig4b_power.csv", keep_default_na=False)
+    assert len(power) == 100 and power["power"].sum() == pytest.approx(1.0)
+    assert (power["words"] != "").sum() == 4
+
+    top1 = pd.read_csv(figures / "V2000_L16/top1.csv")
+    assert top1[["answer_cosine", "normalized_cosine"]].gt(0).all().all()
+
+    spectra = pd.read_csv(figures / "V2000_L16/target_spectra.csv")
+    assert spectra.groupby("target").size().to_dict() == {"g": 400, "mstar": 400, "pmi": 400, "ppmi": 400}
+    assert (spectra[spectra["rank"] == 1]["normalized"] == 1).all()
+
+    overlaps = pd.read_csv(figures / "V2000_L16_d50/overlap.csv")
+    assert len(overlaps) == 2 * 50 * 50 and overlaps["overlap"].between(0, 1 + 1e-6).all()
+    # each singular vector's squared overlaps with an orthonormal set sum to at most 1
+    assert overlaps.groupby(["first", "second", "i"])["overlap"].sum().max() <= 1 + 1e-4

@@ -20,6 +20,10 @@ L = config["window"]
 D = config["dim"]
 SETTING = f"V{V}_L{L}_d{D}"
 MODELS = ["sgns", *config["spectral"]["targets"], *(["qwem"] if "qwem" in config["dynamics"]["runs"] else [])]
+for _pair in config["figures"]["appendix"]["overlap_pairs"]:
+    for _model in _pair:
+        if _model not in MODELS:
+            raise ValueError(f"config: figures.appendix.overlap_pairs names '{_model}', which this config does not build ({', '.join(MODELS)})")
 ENV = "../../envs/qwemflow.yaml"
 
 
@@ -103,3 +107,13 @@ def fig2_runs(wildcards):
         "large": f"{base}/{fig2['large_init_run']}.npz",
         "word2vec": f"{base}/word2vec.npz",
     }
+
+
+def extended_eigenpairs(wildcards):
+    """How many eigenpairs of a target the linear-representation figures need: M* for every d up
+    to figures.fig4.max_dim (and the appendix spectrum), the others for the appendix spectrum
+    only; capped by V."""
+    wanted = config["figures"]["appendix"]["spectra_rank"]
+    if wildcards.target == "mstar":
+        wanted = max(wanted, config["figures"]["fig4"]["max_dim"])
+    return min(wanted, int(wildcards.V))

@@ -62,6 +62,7 @@ rule figures:
         f"results/{CORPUS}/figures/V{V}_L{L}/eigenfeatures.png",
         f"results/{CORPUS}/figures/{SETTING}/fig2.png",
         f"results/{CORPUS}/figures/{SETTING}/fig1.png",
+        rules.linear.input,
 
 
 rule fig2_data:
