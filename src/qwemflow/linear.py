@@ -98,7 +98,8 @@ def fit_spiked_marchenko_pastur(task: np.ndarray) -> SpikedFit:
     for p = n - 1 rows of noise with per-coordinate variances s_k,
     E Tr C^2 / p = m1^2 (1 + (p + 1) / d_eff) with d_eff = (sum s_k)^2 / sum s_k^2, so
     d_eff = n / (m2 / m1^2 - 1). The mean row's squared norm overshoots |mu|^2 by d sigma^2 / n,
-    so the spike is n |mean|^2 / d - sigma^2.
+    so the spike is n |mean|^2 / d - sigma^2. With few vectors the d_eff estimate is noisy; it
+    is capped at d, which a participation ratio cannot exceed.
     """
     n, dim = task.shape
     if n < 3:
@@ -110,7 +111,7 @@ def fit_spiked_marchenko_pastur(task: np.ndarray) -> SpikedFit:
     noise_variance = float(np.trace(gram) / bulk)
     second_moment = float(np.sum(gram * gram) / bulk)
     ratio = max(second_moment / noise_variance**2 - 1, 1e-12)
-    effective_dim = n / ratio
+    effective_dim = min(n / ratio, dim)
     bulk_ratio = bulk / effective_dim
     return SpikedFit(
         n_vectors=n,
