@@ -19,6 +19,8 @@ from qwemflow.linear import (
     spike_snr,
     task_vectors,
 )
+from qwemflow.linear_plots import fig4_figure
+from qwemflow.plots import save_figure
 from qwemflow.sources import gensim_test_data
 
 
@@ -186,3 +188,17 @@ def test_default_run_linear_figures(default_run):
     assert len(overlaps) == 2 * 50 * 50 and overlaps["overlap"].between(0, 1 + 1e-6).all()
     # each singular vector's squared overlaps with an orthonormal set sum to at most 1
     assert overlaps.groupby(["first", "second", "i"])["overlap"].sum().max() <= 1 + 1e-4
+
+
+def test_fig4_draws_when_no_family_has_enough_pairs(tmp_path):
+    empty = pd.DataFrame
+    figure = fig4_figure(
+        empty(columns=["family", "d", "eigenvalue"]),
+        empty(columns=["family", "dim"]),
+        empty(columns=["family", "eigenfeature", "power", "words"]),
+        empty(columns=["family", "d", "n_pairs", "n_questions", "snr", "accuracy"]),
+        "verb-past-tense",
+        "nothing to show",
+    )
+    save_figure(figure, tmp_path / "f.pdf", tmp_path / "f.png")
+    assert (tmp_path / "f.png").stat().st_size > 1000

@@ -21,7 +21,7 @@ rule extended_spectrum:
     threads: 2
     resources:
         mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=6),
-        runtime=lambda wildcards: 10 + int(wildcards.V) ** 3 // 10**9,
+        runtime=lambda wildcards: 10 + int(wildcards.V) ** 3 // 10**10,
     conda:
         ENV
     script:
@@ -128,7 +128,8 @@ rule target_spectra:
         "benchmarks/{corpus}/figures/V{V}_L{L}/target_spectra.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1000 + int(8 * 8 * int(wildcards.V) * min(FIG4["max_dim"], int(wildcards.V)) / 1e6),
+        # only the eigenvalues are read
+        mem_mb=1000,
         runtime=5,
     conda:
         ENV
