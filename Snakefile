@@ -29,6 +29,7 @@ include: "workflow/rules/spectral.smk"
 include: "workflow/rules/word2vec.smk"
 include: "workflow/rules/dynamics.smk"
 include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/linear.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 

@@ -41,12 +41,12 @@ def _display(section: str) -> str:
     return CATEGORY_NAMES.get(section, section)
 
 
-def _word_index(words) -> dict[str, int]:
+def word_index(words) -> dict[str, int]:
     """Lowercased word -> row; reversed so that the first case variant overwrites the others."""
     return {word.lower(): row for row, word in reversed(list(enumerate(words)))}
 
 
-def _unit_rows(vectors) -> np.ndarray:
+def unit_rows(vectors) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero, so their cosine to anything is 0)."""
     vectors = np.asarray(vectors, dtype=np.float64)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -90,19 +90,25 @@ def read_analogy_sections(path) -> dict[str, list[tuple[str, str, str, str]]]:
     return sections
 
 
+def protocol_pairs(index: dict[str, int], questions) -> np.ndarray:
+    """The paper protocol's pairs of one category: its distinct (a, b) word pairs from both halves
+    of every question, both words in the vocabulary, as an (n, 2) array of rows of `index`."""
+    halves = (half for question in questions for half in (question[:2], question[2:]))
+    pairs = dict.fromkeys((index[x], index[y]) for x, y in halves if x in index and y in index)
+    return np.array(list(pairs), dtype=np.intp).reshape(-1, 2)
+
+
 def paper_protocol_analogies(words, vectors, sections, batch_size=1024) -> pd.DataFrame:
     """PAPER.md paper protocol: per category, every ordered couple of distinct in-vocabulary pairs
     (a, b), (a2, b2) taken from both halves of its questions is one question a:b :: a2:?, correct
     if b2 is the nearest word (cosine, unit-normalized embeddings) to b - a + a2 other than a, b,
     a2. One row per category plus 'full' (all questions pooled); accuracy is nan without
     questions."""
-    index = _word_index(words)
-    unit = _unit_rows(vectors)
+    index = word_index(words)
+    unit = unit_rows(vectors)
     rows = []
     for section, questions in sections.items():
-        halves = (half for question in questions for half in (question[:2], question[2:]))
-        pairs = dict.fromkeys((index[x], index[y]) for x, y in halves if x in index and y in index)
-        pairs = np.array(list(pairs), dtype=np.intp).reshape(-1, 2)
+        pairs = protocol_pairs(index, questions)
         first, second = np.nonzero(~np.eye(len(pairs), dtype=bool))
         answers = _solve(unit, pairs[first, 0], pairs[first, 1], pairs[second, 0], batch_size)
         n_correct = int(np.count_nonzero(answers == pairs[second, 1]))
@@ -119,8 +125,8 @@ def classic_protocol_analogies(words, vectors, path, batch_size=1024) -> pd.Data
     KeyedVectors.evaluate_word_analogies(path) (case-insensitive, restrict_vocab=300000, the three
     question words never answered). 'full' pools all sections like gensim's 'Total accuracy',
     but an empty section or total has accuracy nan where gensim reports 0."""
-    index = _word_index(words[:GENSIM_RESTRICT_VOCAB])
-    unit = _unit_rows(np.asarray(vectors)[:GENSIM_RESTRICT_VOCAB])
+    index = word_index(words[:GENSIM_RESTRICT_VOCAB])
+    unit = unit_rows(np.asarray(vectors)[:GENSIM_RESTRICT_VOCAB])
     rows = []
     for section, questions in read_analogy_sections(path).items():
         known = [[index[word] for word in question] for question in questions if all(word in index for word in question)]
@@ -165,13 +171,13 @@ def read_similarity_pairs(path) -> list[tuple[str, str, float]]:
 def similarity_spearman(words, vectors, pairs) -> dict:
     """Spearman rho between the cosine of the two words and the human score, over the pairs with
     both words in the vocabulary; rho is nan with fewer than 3 such pairs."""
-    index = _word_index(words)
+    index = word_index(words)
     known = [(index[x], index[y], score) for x, y, score in pairs if x in index and y in index]
     rho = float("nan")
     if len(known) >= 3:
         first, second, scores = (np.array(column) for column in zip(*known))
         vectors = np.asarray(vectors)
-        cosine = np.einsum("ij,ij->i", _unit_rows(vectors[first]), _unit_rows(vectors[second]))
+        cosine = np.einsum("ij,ij->i", unit_rows(vectors[first]), unit_rows(vectors[second]))
         rho = float(spearmanr(cosine, scores).statistic)
     return {"rho": rho, "n_pairs": len(known), "coverage": _ratio(len(known), len(pairs))}
 

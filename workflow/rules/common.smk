@@ -30,6 +30,10 @@ L = config["window"]
 D = config["dim"]
 SETTING = f"V{V}_L{L}_d{D}"
 MODELS = ["sgns", *config["spectral"]["targets"], *(["qwem"] if "qwem" in config["dynamics"]["runs"] else [])]
+for _pair in config["figures"]["appendix"]["overlap_pairs"]:
+    for _model in _pair:
+        if _model not in MODELS:
+            raise ValueError(f"config: figures.appendix.overlap_pairs names '{_model}', which this config does not build ({', '.join(MODELS)})")
 ENV = "../../envs/qwemflow.yaml"
 
 
@@ -127,7 +131,6 @@ def word2vec_runtime(wildcards, input):
     return 30 + int(mb(input.tokens) * config["word2vec"]["epochs"] / 100)
 
 
-
 REPORT = "results/report.html"
 
 
@@ -140,3 +143,13 @@ def write_report(path):
                "--report", path, "--nolock"]
     print(f"Writing the report: {path}", file=sys.stderr)
     subprocess.run(command, check=True)
+
+
+def extended_eigenpairs(wildcards):
+    """How many eigenpairs of a target the linear-representation figures need: M* for every d up
+    to figures.fig4.max_dim (and the appendix spectrum), the others for the appendix spectrum
+    only; capped by V."""
+    wanted = config["figures"]["appendix"]["spectra_rank"]
+    if wildcards.target == "mstar":
+        wanted = max(wanted, config["figures"]["fig4"]["max_dim"])
+    return min(wanted, int(wildcards.V))

@@ -67,6 +67,7 @@ rule figures:
         f"results/{CORPUS}/figures/{SETTING}/fig2.png",
         f"results/{CORPUS}/figures/{SETTING}/fig1.png",
         f"results/{CORPUS}/figures/{SETTING}/ablation.png",
+        rules.linear.input,
 
 
 rule fig2_data:

@@ -1,0 +1,178 @@
+# Linear representations: Figure 4 (task vectors of analogy families in the M* eigen-embeddings)
+# and the appendix (spectra of the targets, singular-vector overlaps, top-1 analysis).
+
+FIG4 = config["figures"]["fig4"]
+APPENDIX = config["figures"]["appendix"]
+APPENDIX_TARGETS = ["mstar", "pmi", "ppmi", "g"]
+OVERLAP_MODELS = sorted({model for pair in APPENDIX["overlap_pairs"] for model in pair})
+
+
+rule extended_spectrum:
+    input:
+        "results/{corpus}/counts/V{V}_L{L}.npz",
+    output:
+        "results/{corpus}/spectra/V{V}_L{L}/{target}_extended.npz",
+    params:
+        n_eigenpairs=extended_eigenpairs,
+    log:
+        "logs/{corpus}/spectra/V{V}_L{L}/{target}_extended.log",
+    benchmark:
+        "benchmarks/{corpus}/spectra/V{V}_L{L}/{target}_extended.tsv"
+    threads: 2
+    resources:
+        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=6),
+        runtime=lambda wildcards: 10 + int(wildcards.V) ** 3 // 10**10,
+    conda:
+        ENV
+    script:
+        "../scripts/spectrum.py"
+
+
+rule fig4_data:
+    input:
+        eigenpairs="results/{corpus}/spectra/V{V}_L{L}/mstar_extended.npz",
+        vocab="results/{corpus}/vocab/V{V}.tsv",
+    output:
+        eigenvalues="results/{corpus}/figures/V{V}_L{L}/fig4a_eigenvalues.csv",
+        fit="results/{corpus}/figures/V{V}_L{L}/fig4a_fit.csv",
+        power="results/{corpus}/figures/V{V}_L{L}/fig4b_power.csv",
+        snr="results/{corpus}/figures/V{V}_L{L}/fig4c_snr.csv",
+        top1="results/{corpus}/figures/V{V}_L{L}/top1.csv",
+    params:
+        fig4=FIG4,
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}/fig4_data.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}/fig4_data.tsv"
+    threads: 2
+    resources:
+        # the eigenbasis, the embeddings and a unit copy (V x max_dim), and batches of scores
+        mem_mb=lambda wildcards: 1000 + int(4 * 8 * int(wildcards.V) * min(FIG4["max_dim"], int(wildcards.V)) / 1e6),
+        runtime=lambda wildcards: 10 + int(wildcards.V) * min(FIG4["max_dim"], int(wildcards.V)) // 10**6,
+    conda:
+        ENV
+    script:
+        "../scripts/fig4_data.py"
+
+
+rule fig4:
+    input:
+        eigenvalues="results/{corpus}/figures/V{V}_L{L}/fig4a_eigenvalues.csv",
+        fit="results/{corpus}/figures/V{V}_L{L}/fig4a_fit.csv",
+        power="results/{corpus}/figures/V{V}_L{L}/fig4b_power.csv",
+        snr="results/{corpus}/figures/V{V}_L{L}/fig4c_snr.csv",
+    output:
+        pdf="results/{corpus}/figures/V{V}_L{L}/fig4.pdf",
+        png=report(
+            "results/{corpus}/figures/V{V}_L{L}/fig4.png",
+            category="Linear representations",
+            caption="../report/fig4.rst",
+        ),
+    params:
+        style=config["figures"]["style"],
+        family=FIG4["spectrum_family"],
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}/fig4.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}/fig4.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/plot_fig4.py"
+
+
+rule top1_figure:
+    input:
+        "results/{corpus}/figures/V{V}_L{L}/top1.csv",
+    output:
+        pdf="results/{corpus}/figures/V{V}_L{L}/top1.pdf",
+        png=report(
+            "results/{corpus}/figures/V{V}_L{L}/top1.png",
+            category="Linear representations",
+            caption="../report/top1.rst",
+        ),
+    params:
+        style=config["figures"]["style"],
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}/top1.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}/top1.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/plot_top1.py"
+
+
+rule target_spectra:
+    input:
+        expand("results/{{corpus}}/spectra/V{{V}}_L{{L}}/{target}_extended.npz", target=APPENDIX_TARGETS),
+    output:
+        csv="results/{corpus}/figures/V{V}_L{L}/target_spectra.csv",
+        pdf="results/{corpus}/figures/V{V}_L{L}/target_spectra.pdf",
+        png=report(
+            "results/{corpus}/figures/V{V}_L{L}/target_spectra.png",
+            category="Linear representations",
+            caption="../report/target_spectra.rst",
+        ),
+    params:
+        style=config["figures"]["style"],
+        targets=APPENDIX_TARGETS,
+        rank=APPENDIX["spectra_rank"],
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}/target_spectra.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}/target_spectra.tsv"
+    threads: 1
+    resources:
+        # only the eigenvalues are read
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/target_spectra.py"
+
+
+rule embedding_overlap:
+    input:
+        expand("results/{{corpus}}/embeddings/V{{V}}_L{{L}}_d{{d}}/{model}.txt", model=OVERLAP_MODELS),
+    output:
+        csv="results/{corpus}/figures/V{V}_L{L}_d{d}/overlap.csv",
+        pdf="results/{corpus}/figures/V{V}_L{L}_d{d}/overlap.pdf",
+        png=report(
+            "results/{corpus}/figures/V{V}_L{L}_d{d}/overlap.png",
+            category="Linear representations",
+            caption="../report/overlap.rst",
+        ),
+    params:
+        style=config["figures"]["style"],
+        pairs=APPENDIX["overlap_pairs"],
+        n_vectors=APPENDIX["overlap_vectors"],
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}_d{d}/overlap.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/overlap.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: 1000 + int(8 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
+        runtime=5,
+    conda:
+        ENV
+    script:
+        "../scripts/embedding_overlap.py"
+
+
+rule linear:
+    input:
+        f"results/{CORPUS}/figures/V{V}_L{L}/fig4.png",
+        f"results/{CORPUS}/figures/V{V}_L{L}/top1.png",
+        f"results/{CORPUS}/figures/V{V}_L{L}/target_spectra.png",
+        f"results/{CORPUS}/figures/{SETTING}/overlap.png",
