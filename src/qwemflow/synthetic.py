@@ -31,6 +31,8 @@ from typing import Iterator
 
 import numpy as np
 
+from .vocab import id_dtype
+
 # Tokens generated (and written) at a time: bounds a part's memory whatever its size.
 CHUNK_TOKENS = 1 << 20
 
@@ -198,6 +200,23 @@ class SyntheticCorpus:
         value = doc_bits[is_marker][np.arange(len(slot)), attribute]
         ids[is_marker] = self._first_marker_word + (2 * attribute + value) * self.marker_words + index
         return ids
+
+    def vocabulary_ids(self, part: int, vocab_size: int) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, offsets) of part over its vocab_size most probable words, out-of-vocabulary
+        tokens dropped: what the tokenize stage makes of the part's text, without the text
+        (for benchmarks). Ids rank the words by expected frequency, in id_dtype(vocab_size)."""
+        if vocab_size > len(self.words):
+            raise ValueError(f"vocab_size {vocab_size} but the generator has only {len(self.words)} words")
+        rank = np.full(len(self.words), vocab_size, dtype=np.int64)
+        rank[np.argsort(-self.expected_frequencies(), kind="stable")[:vocab_size]] = np.arange(vocab_size)
+        dtype = id_dtype(vocab_size)
+        chunks, lengths = [], []
+        for ids, offsets in self.iter_chunks(part):
+            ranks = rank[ids]
+            kept = ranks < vocab_size
+            chunks.append(ranks[kept].astype(dtype))
+            lengths.append(np.add.reduceat(kept, offsets[:-1]))
+        return np.concatenate(chunks), np.concatenate([[0], np.cumsum(np.concatenate(lengths))])
 
     def write_part(self, part: int, path: str | Path) -> dict[str, int]:
         """Write part as text (one document a line, gzip, the format of the extraction stage)
