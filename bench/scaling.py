@@ -46,7 +46,8 @@ from qwemflow.synthetic import SyntheticCorpus  # noqa: E402
 WINDOW = 16
 WIKIPEDIA_TOKENS = 4e9
 WIKIPEDIA_VOCAB = 10_000
-COLUMNS = ["stage", "tokens", "vocab", "dim", "threads", "seconds", "peak_rss_mb", "tokens_per_s", "load_1min", "note"]
+COLUMNS = ["stage", "tokens", "vocab", "dim", "threads", "seconds", "peak_rss_mb", "tokens_per_s", "tokenize_seconds", "load_1min", "note"]
+STAGES = ["extraction", "counting", "eigen", "trainer", "dag"]
 
 
 def synthetic_tokens(n_tokens: int, vocab_size: int, seed: int = 0):
@@ -90,7 +91,8 @@ def measure_extraction(args) -> dict:
 
 def measure_counting(args) -> dict:
     ids, offsets = synthetic_tokens(args.tokens, args.vocab)
-    cooccurrence_counts(ids[:1000], np.array([0, 1000]), args.vocab, WINDOW, threads=args.threads)  # compile
+    # compile first, on a 2-word vocabulary: a discarded V x V result can stay resident here
+    cooccurrence_counts(np.zeros(1000, ids.dtype), np.array([0, 1000]), 2, WINDOW, threads=args.threads)
     start = time.perf_counter()
     cooccurrence_counts(ids, offsets, args.vocab, WINDOW, threads=args.threads)
     return {"tokens": len(ids), "seconds": time.perf_counter() - start}
@@ -135,43 +137,74 @@ def run_child(stage: str, **sizes) -> dict:
     return row
 
 
-def dag_peak_memory(workdir: Path, cores: int) -> list[dict]:
-    """The default DAG at V=10000 on the bundled dump; one row per rule (its largest job)."""
+def dag_config(workdir: Path) -> None:
+    """The default config at V=10000, dynamics and word2vec shortened (their memory does not
+    depend on the run length)."""
     config = yaml.safe_load((REPO / "config.yaml").read_text())
     config["vocab_size"] = WIKIPEDIA_VOCAB
     config["word2vec"]["epochs"] = 1
     config["dynamics"]["t_max_over_tau1"] = 4.5  # past Figure 1's last snapshot (4 tau_1)
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "config.yaml").write_text(yaml.safe_dump(config))
-    load = os.getloadavg()[0]
-    start = time.perf_counter()
+
+
+def dag_peak_memory(workdir: Path, cores: int) -> list[dict]:
+    """The default DAG at V=10000 on the bundled dump, run in workdir (jobs already done there are
+    kept); then the jobs' peak memory."""
+    dag_config(workdir)
     subprocess.run(
         [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir),
          "--cores", str(cores), "--quiet", "all"],
         check=True, capture_output=True, text=True,
     )
-    elapsed = time.perf_counter() - start
-    per_rule: dict[str, dict] = {}
+    return dag_job_memory(workdir, cores)
+
+
+def dag_job_memory(workdir: Path, cores: int) -> list[dict]:
+    """One row per results stage (its largest job) from Snakemake's benchmark files in workdir,
+    and a row 'dag' with the largest of all (of the jobs that have run)."""
+    per_stage: dict[str, dict] = {}
     for path in (workdir / "benchmarks").rglob("*.tsv"):
         with open(path) as source:
             record = next(csv.DictReader(source, delimiter="\t"))
-        rule = path.relative_to(workdir / "benchmarks").parts[1]  # benchmarks/<corpus>/<stage>/...
+        stage = path.relative_to(workdir / "benchmarks").parts[1]  # benchmarks/<corpus>/<stage>/...
         rss = float(record["max_rss"]) if record["max_rss"] not in ("", "-", "NA") else 0.0
-        if rss >= per_rule.get(rule, {}).get("peak_rss_mb", -1):
-            per_rule[rule] = {"peak_rss_mb": rss, "seconds": float(record["s"]), "note": str(path.relative_to(workdir))}
+        if rss >= per_stage.get(stage, {}).get("peak_rss_mb", -1):
+            per_stage[stage] = {"peak_rss_mb": rss, "seconds": float(record["s"]), "note": str(path.relative_to(workdir))}
     rows = [
-        {"stage": f"dag:{rule}", "vocab": WIKIPEDIA_VOCAB, "threads": cores, "load_1min": round(load, 2), **values}
-        for rule, values in sorted(per_rule.items())
+        {"stage": f"dag:{stage}", "vocab": WIKIPEDIA_VOCAB, "threads": cores, "load_1min": "", **values}
+        for stage, values in sorted(per_stage.items())
     ]
-    rows.append({"stage": "dag", "vocab": WIKIPEDIA_VOCAB, "threads": cores, "seconds": elapsed, "load_1min": round(load, 2),
-                 "peak_rss_mb": max(r["peak_rss_mb"] for r in rows), "note": "whole DAG, bundled dump (max over jobs)"})
+    rows.append({"stage": "dag", "vocab": WIKIPEDIA_VOCAB, "threads": cores, "load_1min": "",
+                 "seconds": sum(r["seconds"] for r in rows), "peak_rss_mb": max(r["peak_rss_mb"] for r in rows),
+                 "note": f"bundled dump, {len(list((workdir / 'benchmarks').rglob('*.tsv')))} jobs (max over jobs; seconds: their sum)"})
     return rows
+
+
+def read_rows(path: Path) -> list[dict]:
+    """Rows of an earlier run's CSV, numbers as numbers."""
+    def number(text):
+        for kind in (int, float):
+            try:
+                return kind(text)
+            except ValueError:
+                pass
+        return text
+
+    with open(path, newline="") as source:
+        return [{key: number(value) for key, value in row.items()} for row in csv.DictReader(source)]
 
 
 def growth_exponent(sizes, seconds) -> float:
     """Slope of log(seconds) against log(size): 1 is linear, 2 quadratic."""
     sizes, seconds = np.asarray(sizes, float), np.asarray(seconds, float)
     return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0]) if len(sizes) > 1 else float("nan")
+
+
+def linear_fit(sizes, seconds) -> tuple[float, float]:
+    """seconds = fixed + per_unit * size, least squares (counting: a V x V cost plus a cost per token)."""
+    per_unit, fixed = np.polyfit(np.asarray(sizes, float), np.asarray(seconds, float), 1)
+    return float(fixed), float(per_unit)
 
 
 def fit_power(sizes, seconds, at: float) -> float:
@@ -191,8 +224,9 @@ def projection(rows: list[dict], nodes: list[int], trainer_steps: int) -> list[s
 
     extraction = pick("extraction")[0]
     per_core = extraction["tokens"] / (extraction["seconds"] + extraction["tokenize_seconds"])
-    counting = sorted(pick("counting", vocab=WIKIPEDIA_VOCAB), key=lambda r: r["tokens"])
-    count_s = fit_power([r["tokens"] for r in counting], [r["seconds"] for r in counting], WIKIPEDIA_TOKENS)
+    counting = [r for r in pick("counting", vocab=WIKIPEDIA_VOCAB) if r["note"] == "vs tokens"]
+    fixed, per_token = linear_fit([r["tokens"] for r in counting], [r["seconds"] for r in counting])
+    count_s = fixed + per_token * WIKIPEDIA_TOKENS
     eigen = sorted(pick("eigen"), key=lambda r: r["vocab"])
     eigen_s = fit_power([r["vocab"] for r in eigen], [r["seconds"] for r in eigen], WIKIPEDIA_VOCAB)
     trainer = sorted(pick("trainer"), key=lambda r: r["vocab"])
@@ -216,7 +250,7 @@ def plot(rows: list[dict], out: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(1, 3, figsize=(13, 4.2))
-    counting = sorted((r for r in rows if r["stage"] == "counting" and r["vocab"] == WIKIPEDIA_VOCAB), key=lambda r: r["tokens"])
+    counting = sorted((r for r in rows if r["stage"] == "counting" and r["note"] == "vs tokens"), key=lambda r: r["tokens"])
     axes[0].loglog([r["tokens"] for r in counting], [r["seconds"] for r in counting], "o-", label="counting (V=10000)")
     axes[0].set(xlabel="tokens", ylabel="wall time (s)", title="Cost against corpus size")
     for stage, marker in (("counting-vs-V", "o-"), ("eigen", "s-"), ("trainer", "^-")):
@@ -249,7 +283,11 @@ def main() -> None:
     parser.add_argument("--trainer-steps", type=int, default=10, help="steps timed per measurement")
     parser.add_argument("--projected-steps", type=int, default=10_000, help="trainer steps in the projection")
     parser.add_argument("--nodes", type=int, nargs="+", default=[1, 4, 16, 64])
-    parser.add_argument("--no-dag", action="store_true", help="skip the whole-DAG memory run at V=10000")
+    parser.add_argument("--stages", nargs="*", choices=STAGES, default=STAGES,
+                        help="what to measure (none: only summarize the --include files)")
+    parser.add_argument("--dag-workdir", type=Path, help="where the DAG runs (kept; a rerun resumes it); without the "
+                        "dag stage, the jobs' memory is read from an earlier, possibly partial, run there")
+    parser.add_argument("--include", type=Path, nargs="+", default=[], help="rows of earlier runs (CSV) to add to this one")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks that the bench runs")
     parser.add_argument("--csv", type=Path, default=REPO / "bench" / "results" / "scaling.csv")
     parser.add_argument("--measure", choices=sorted(MEASURES), help=argparse.SUPPRESS)
@@ -268,66 +306,89 @@ def main() -> None:
     if args.smoke:
         args.tokens, args.vocabs, args.vocab_tokens = [1e5, 3e5], [300, 1000], 1e5
         args.eigen_vocabs, args.eigenpairs, args.trainer_vocabs, args.trainer_dim = [300, 600], 20, [300, 600], 20
-        args.trainer_steps, args.no_dag = 2, True
+        args.trainer_steps, args.stages = 2, [stage for stage in args.stages if stage != "dag"]
 
-    rows = []
+    rows = [row for path in args.include for row in read_rows(path)]
+    args.csv.parent.mkdir(parents=True, exist_ok=True)
+    sink = open(args.csv, "w", newline="")
+    writer = csv.DictWriter(sink, fieldnames=COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
 
     def record(row):
+        """Keep, print and write one row at once (an interrupted run keeps what it measured)."""
         row.setdefault("tokens", "")
         row.setdefault("note", "")
         row["tokens_per_s"] = round(row["tokens"] / row["seconds"]) if row["tokens"] and row["stage"] in ("counting", "extraction") else ""
         rows.append(row)
+        writer.writerow({key: (round(value, 4) if isinstance(value, float) else value) for key, value in row.items()})
+        sink.flush()
         print(f"{row['stage']:>10} tokens={row['tokens']!s:>11} V={row['vocab']!s:>6} {row['seconds']:9.3f} s "
               f"peak {row['peak_rss_mb']:8.0f} MB  load {row['load_1min']}  {row['note']}", flush=True)
 
-    extraction = run_child("extraction", vocab=WIKIPEDIA_VOCAB if not args.smoke else 1000)
-    record({**extraction, "note": f"bundled dump, 1 core; tokenization {extraction['tokenize_seconds']:.2f} s "
-                               f"({extraction['tokens'] / extraction['tokenize_seconds'] / 1e3:.0f}k tokens/s)"})
     counting_vocab = WIKIPEDIA_VOCAB if not args.smoke else 1000
-    for n in args.tokens:
-        record({**run_child("counting", tokens=int(n), vocab=counting_vocab, threads=2), "note": "vs tokens"})
-    for v in args.vocabs:
-        record({**run_child("counting", tokens=int(args.vocab_tokens), vocab=v, threads=2), "note": "vs V"})
-    for v in args.eigen_vocabs:
-        record({**run_child("eigen", tokens=int(args.vocab_tokens), vocab=v, dim=args.eigenpairs, threads=2),
-                "note": f"top {args.eigenpairs} eigenpairs"})
-    for v in args.trainer_vocabs:
-        row = run_child("trainer", tokens=int(args.vocab_tokens), vocab=v, dim=args.trainer_dim, steps=args.trainer_steps, threads=2)
-        record({**row, "note": f"d={args.trainer_dim}, {row['note']}"})
-    if not args.no_dag:
-        with tempfile.TemporaryDirectory(prefix="qwem-scaling-") as tmp:
-            for row in dag_peak_memory(Path(tmp), cores=2):
-                record(row)
-
-    args.csv.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.csv, "w", newline="") as sink:
-        writer = csv.DictWriter(sink, fieldnames=COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: (round(value, 4) if isinstance(value, float) else value) for key, value in row.items()})
+    if "extraction" in args.stages:
+        extraction = run_child("extraction", vocab=counting_vocab)
+        record({**extraction, "note": f"bundled dump, 1 core; tokenization {extraction['tokenize_seconds']:.2f} s "
+                                   f"({extraction['tokens'] / extraction['tokenize_seconds'] / 1e3:.0f}k tokens/s)"})
+    if "counting" in args.stages:
+        for n in args.tokens:
+            record({**run_child("counting", tokens=int(n), vocab=counting_vocab, threads=2), "note": "vs tokens"})
+        for v in args.vocabs:
+            record({**run_child("counting", tokens=int(args.vocab_tokens), vocab=v, threads=2), "note": "vs V"})
+    if "eigen" in args.stages:
+        for v in args.eigen_vocabs:
+            record({**run_child("eigen", tokens=int(args.vocab_tokens), vocab=v, dim=args.eigenpairs, threads=2),
+                    "note": f"top {args.eigenpairs} eigenpairs"})
+    if "trainer" in args.stages:
+        for v in args.trainer_vocabs:
+            row = run_child("trainer", tokens=int(args.vocab_tokens), vocab=v, dim=args.trainer_dim, steps=args.trainer_steps, threads=2)
+            record({**row, "note": f"d={args.trainer_dim}, {row['note']}"})
+    if "dag" in args.stages:
+        workdir = args.dag_workdir or Path(tempfile.mkdtemp(prefix="qwem-scaling-"))
+        for row in dag_peak_memory(workdir, cores=2):
+            record(row)
+    elif args.dag_workdir:
+        for row in dag_job_memory(args.dag_workdir, cores=2):
+            record(row)
+    sink.close()
     plot(rows, args.csv.with_suffix(""))
     print(f"\nwrote {args.csv} and {args.csv.with_suffix('.pdf')} / .png")
+    summarize(rows, args, counting_vocab)
 
+
+def summarize(rows: list[dict], args, counting_vocab: int) -> None:
+    """Growth exponents, the issue's goals and the Wikipedia projection, from whatever was measured."""
     counting = sorted((r for r in rows if r["stage"] == "counting" and r["note"] == "vs tokens"), key=lambda r: r["tokens"])
     by_v = {stage: sorted((r for r in rows if r["stage"] == stage and (stage != "counting" or r["note"] == "vs V")), key=lambda r: r["vocab"])
             for stage in ("counting", "eigen", "trainer")}
-    print("\nGrowth (log-log slope of wall time):")
-    print(f"  counting vs tokens (V={counting_vocab}): {growth_exponent([r['tokens'] for r in counting], [r['seconds'] for r in counting]):.2f}")
+    print("\nGrowth of wall time (exponents: log-log slopes):")
+    if len(counting) > 1:
+        fixed, per_token = linear_fit([r["tokens"] for r in counting], [r["seconds"] for r in counting])
+        print(f"  counting vs tokens (V={counting_vocab}): {fixed:.2f} s + {per_token * 1e6:.3f} s per million tokens "
+              f"(linear; the constant is the V x V matrix), slope {growth_exponent([r['tokens'] for r in counting][-2:], [r['seconds'] for r in counting][-2:]):.2f} between the two largest")
     for stage, points in by_v.items():
-        print(f"  {stage} vs V: {growth_exponent([r['vocab'] for r in points], [r['seconds'] for r in points]):.2f}")
-    largest = counting[-1]
-    print(f"\nGoal: {largest['tokens'] / 1e6:.0f}M synthetic tokens counted at V={largest['vocab']} on 2 cores in "
-          f"{largest['seconds']:.1f} s (goal: under 120 s), peak memory {largest['peak_rss_mb'] / 1024:.2f} GiB")
+        sizes, seconds = [r["vocab"] for r in points][-3:], [r["seconds"] for r in points][-3:]
+        print(f"  {stage} vs V: exponent {growth_exponent(sizes, seconds):.2f} over V = {sizes}")
+    if counting:
+        largest = counting[-1]
+        print(f"\nGoal: {largest['tokens'] / 1e6:.0f}M synthetic tokens counted at V={largest['vocab']} on 2 cores in "
+              f"{largest['seconds']:.1f} s (goal: under 120 s), peak memory {largest['peak_rss_mb'] / 1024:.2f} GiB")
     dag = [r for r in rows if r["stage"] == "dag"]
     if dag:
         worst = max((r for r in rows if r["stage"].startswith("dag:")), key=lambda r: r["peak_rss_mb"])
         print(f"Goal: peak memory of the whole DAG at V=10000: {dag[0]['peak_rss_mb'] / 1024:.2f} GiB "
               f"({worst['stage'][4:]}; goal: under 6 GiB)")
-    print(f"Goal: extraction of the real bundled dump: {extraction['tokens'] / extraction['seconds'] / 1e3:.0f}k tokens/s per core")
-    if not args.smoke:
+    extraction = [r for r in rows if r["stage"] == "extraction"]
+    if extraction:
+        print(f"Goal: extraction of the real bundled dump: {extraction[0]['tokens'] / extraction[0]['seconds'] / 1e3:.0f}k tokens/s per core")
+    if not args.smoke and extraction and counting and by_v["eigen"] and by_v["trainer"]:
         print()
         print("\n".join(projection(rows, args.nodes, args.projected_steps)))
-    print(f"\nMachine load (1-minute average) during the runs: {min(r['load_1min'] for r in rows)} to {max(r['load_1min'] for r in rows)}")
+    loads = [r["load_1min"] for r in rows if isinstance(r["load_1min"], (int, float))]
+    if loads:
+        print(f"\nMachine load (1-minute average, 2 cores) when the measurements started: {min(loads)} to {max(loads)}")
 
 
 if __name__ == "__main__":

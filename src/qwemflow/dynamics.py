@@ -65,6 +65,24 @@ def loss_and_gradient_factor(scores: np.ndarray, positive: np.ndarray, negative:
     return float(value), factor
 
 
+# Rows of S = W W^T formed at a time for the loss and gradient: memory O(block V) beside A+ and
+# A- instead of several V x V temporaries (S and each elementwise term of the loss).
+ROW_BLOCK = 512
+
+
+def blockwise_loss_and_gradient(w: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str, gradient: bool = True):
+    """The loss and, if asked, its gradient 2 G W, a block of rows of S at a time (G is symmetric)."""
+    value = 0.0
+    grad = np.empty_like(w) if gradient else None
+    for start in range(0, len(w), ROW_BLOCK):
+        rows = slice(start, start + ROW_BLOCK)
+        block_value, factor = loss_and_gradient_factor(w[rows] @ w.T, positive[rows], negative[rows], loss)
+        value += block_value
+        if gradient:
+            grad[rows] = 2 * (factor @ w)
+    return value, grad
+
+
 @dataclass
 class Trajectory:
     steps: np.ndarray  # recorded steps
@@ -108,8 +126,7 @@ def train_full_batch(
     for step in range(n_steps + 1):
         recording = step in record
         if recording or target is None:
-            scores = w @ w.T
-            value, factor = loss_and_gradient_factor(scores, positive, negative, loss)
+            value, gradient = blockwise_loss_and_gradient(w, positive, negative, loss, gradient=target is None)
         if recording:
             steps.append(step)
             losses.append(value)
@@ -121,7 +138,7 @@ def train_full_batch(
         if step == n_steps:
             break
         if target is None:
-            w = w - learning_rate * 2 * (factor @ w)
+            w = w - learning_rate * gradient
         else:
             w = w - learning_rate * (w @ (w.T @ w) - 2 * (target @ w))
     return Trajectory(
