@@ -235,6 +235,29 @@ def cooccurrence_counts(
     return counts
 
 
+def merge_count_shards(paths) -> tuple[np.ndarray, np.ndarray, int]:
+    """Sum the per-part (counts, word_counts, n_pairs) of count shards (.npz), reading one shard
+    at a time: memory is one V x V accumulator plus one shard, whatever the number of parts.
+    Exact: the counts are integers held in float64, exact up to 2^53."""
+    counts = word_counts = None
+    n_pairs = 0
+    for path in paths:
+        with np.load(path) as shard:
+            shard_counts = shard["counts"]
+            if counts is None:
+                counts, word_counts = shard_counts, shard["word_counts"]
+            elif shard_counts.shape != counts.shape:
+                raise ValueError(f"{path}: counts of shape {shard_counts.shape}, the shards before it have {counts.shape}")
+            else:
+                counts += shard_counts
+                word_counts += shard["word_counts"]
+            n_pairs += int(shard["n_pairs"])
+        del shard_counts  # freed before the next shard is read
+    if counts is None:
+        raise ValueError("no count shards to merge")
+    return counts, word_counts, n_pairs
+
+
 def joint_probabilities(counts: np.ndarray, n_pairs: int, window: int) -> np.ndarray:
     """P(i, j) = C_weighted(i, j) / (N_pairs (L + 1) / 2)."""
     return counts / (n_pairs * (window + 1) / 2)

@@ -135,6 +135,26 @@ def minibatch_gradient(w: np.ndarray, sampler: PairSampler, loss: str) -> np.nda
     return batch @ w + batch.T @ w
 
 
+# Rows of S = W W^T formed at a time for the loss and gradient: memory O(block V) beside A+ and
+# A- instead of several V x V temporaries (S and each elementwise term of the loss).
+ROW_BLOCK = 512
+
+
+def blockwise_loss_and_gradient(w: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str, value: bool = True,
+                                gradient: bool = True) -> tuple[float | None, np.ndarray | None]:
+    """The loss and its gradient 2 G W (each if asked), a block of rows of S at a time (G is symmetric)."""
+    total = 0.0 if value else None
+    grad = np.empty_like(w) if gradient else None
+    for start in range(0, len(w), ROW_BLOCK):
+        rows = slice(start, start + ROW_BLOCK)
+        scores = w[rows] @ w.T
+        if value:
+            total += expected_loss(scores, positive[rows], negative[rows], loss)
+        if gradient:
+            grad[rows] = 2 * (gradient_factor(scores, positive[rows], negative[rows], loss) @ w)
+    return total, grad
+
+
 @dataclass
 class Trajectory:
     steps: np.ndarray  # recorded steps
@@ -180,15 +200,13 @@ def train(
     steps, losses, spectra, saved = [], [], [], []
     for step in range(n_steps + 1):
         recording = step in record
-        if recording or full_gradient:
-            scores = w @ w.T
-        if full_gradient:
-            factor = gradient_factor(scores, positive, negative, loss)
         if recording and not np.isfinite(w).all():
             raise FloatingPointError(f"gradient descent diverged: W is not finite at step {step}; lower the learning rate")
+        if recording or full_gradient:
+            value, gradient = blockwise_loss_and_gradient(w, positive, negative, loss, value=recording, gradient=full_gradient)
         if recording:
             steps.append(step)
-            losses.append(expected_loss(scores, positive, negative, loss))
+            losses.append(value)
             spectra.append(np.linalg.svd(w, compute_uv=False))
         if step in keep:
             saved.append(w.copy())
@@ -198,8 +216,8 @@ def train(
             break
         if sampler is not None:
             w = w - learning_rate * minibatch_gradient(w, sampler, loss)
-        elif target is None:
-            w = w - learning_rate * 2 * (factor @ w)
+        elif full_gradient:
+            w = w - learning_rate * gradient
         else:
             w = w - learning_rate * (w @ (w.T @ w) - 2 * (target @ w))
     return Trajectory(

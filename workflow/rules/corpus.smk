@@ -1,26 +1,53 @@
 # Extraction (one job per part), vocabulary, and the corpus as integer ids.
 
 
-rule extract_text:
-    input:
-        part_source,
-    output:
-        text="results/{corpus}/text/{part}.txt.gz",
-        word_counts="results/{corpus}/text/{part}.wordcounts.tsv",
-    params:
-        min_article_words=config["corpus"]["min_article_words"],
-    log:
-        "logs/{corpus}/text/{part}.log",
-    benchmark:
-        "benchmarks/{corpus}/text/{part}.tsv"
-    threads: 1
-    resources:
-        mem_mb=2000,  # the dump is streamed: memory does not grow with the part
-        runtime=lambda wildcards, input: 30 + int(mb(input) / 2),
-    conda:
-        ENV
-    script:
-        "../scripts/extract_text.py"
+if config["corpus"]["source"] == "synthetic":
+
+    rule synthesize_text:
+        input:
+            # ancient: the parts depend on the settings (params), not on when the manifest was written
+            manifest=ancient("results/{corpus}/raw/manifest.tsv"),
+        output:
+            text="results/{corpus}/text/{part}.txt.gz",
+            word_counts="results/{corpus}/text/{part}.wordcounts.tsv",
+        params:
+            settings=config["corpus"]["synthetic"],
+        log:
+            "logs/{corpus}/text/{part}.log",
+        benchmark:
+            "benchmarks/{corpus}/text/{part}.tsv"
+        threads: 1
+        resources:
+            # generated and written a chunk at a time: memory does not grow with the part
+            mem_mb=1500,
+            runtime=lambda wildcards: 5 + int(manifest_row(wildcards)["size"]) // 10**8,
+        conda:
+            ENV
+        script:
+            "../scripts/synthesize_text.py"
+
+else:
+
+    rule extract_text:
+        input:
+            part_source,
+        output:
+            text="results/{corpus}/text/{part}.txt.gz",
+            word_counts="results/{corpus}/text/{part}.wordcounts.tsv",
+        params:
+            min_article_words=config["corpus"]["min_article_words"],
+        log:
+            "logs/{corpus}/text/{part}.log",
+        benchmark:
+            "benchmarks/{corpus}/text/{part}.tsv"
+        threads: 1
+        resources:
+            mem_mb=2000,  # the dump is streamed: memory does not grow with the part
+            runtime=lambda wildcards, input: 30 + int(mb(input) / 2),
+        conda:
+            ENV
+        script:
+            "../scripts/extract_text.py"
 
 
 rule vocabulary:

@@ -3,6 +3,7 @@
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
 from qwemflow.sources import BUNDLED_DUMP, enwiki_manifest, gensim_test_data, local_manifest, single_file_manifest, write_manifest
+from qwemflow.synthetic import SyntheticCorpus, synthetic_manifest
 
 log = log_to(snakemake.log[0])
 source, settings = snakemake.params.source, snakemake.params.settings
@@ -12,6 +13,8 @@ elif source == "enwiki":
     rows = enwiki_manifest(settings["base_url"], settings["date"], settings["parts"])
 elif source == "text8":
     rows = single_file_manifest(settings["url"], "text8.zip", settings["size"], settings["md5"], settings["sha1"])
+elif source == "synthetic":
+    rows = synthetic_manifest(SyntheticCorpus.from_config(settings))
 else:
     if not settings["paths"]:
         raise ValueError("corpus.source is 'local' but corpus.local.paths is empty in the config")
