@@ -197,12 +197,14 @@ def test_minibatch_qwem_reaches_the_full_batch_solution():
 @pytest.mark.workflow
 def test_ablation_minibatch_and_small_init_word2vec_in_the_dag(default_run):
     base = default_run / "results/enwiki-sample"
-    modes = {run: pd.read_csv(base / f"dynamics/V2000_L16_d50/modes/{run}.csv") for run in ("qwem", "qwem-setting-3.1", "qwem-minibatch")}
+    runs = ("qwem", "qwem-setting-3.1", "sgns-word2vec", "sgns-word2vec-sgd")
+    modes = {run: pd.read_csv(base / f"dynamics/V2000_L16_d50/modes/{run}.csv") for run in runs}
     # the run's own output says what the acceptance asks: top-10 half-times within 5% of theory
     for run in ("qwem", "qwem-setting-3.1"):
         assert modes[run]["half_time_relative_error"].head(10).abs().max() < 0.05, modes[run]
-    # minibatch SGD (batches of sampled pairs) learns the same modes, on nearly the same schedule
-    assert modes["qwem-minibatch"]["half_time_relative_error"].head(5).abs().max() < 0.15, modes["qwem-minibatch"]
+    # minibatch SGD on sampled pairs learns the same modes as full-batch descent, on nearly the same schedule
+    full, sgd = (modes[run]["half_time_measured"].head(5) for run in ("sgns-word2vec", "sgns-word2vec-sgd"))
+    assert np.all(np.abs(sgd / full - 1) < 0.1), (full, sgd)
     ablation = pd.read_csv(base / "figures/V2000_L16_d50/ablation.csv")
     assert list(dict.fromkeys(ablation["panel"])) == ["regular SGNS", "quartic loss only", "Setting 3.1 only", "both = QWEM"]
     for panel, curves in ablation.groupby("panel"):

@@ -45,11 +45,12 @@ def browser(tmp_path):
     driver.quit()
 
 
-def shown_files(browser, category: str) -> set[str]:
-    """Open a category of the report's menu and read the file names it lists."""
+def shown_files(browser, report, category: str) -> set[str]:
+    """Open the report, then a category of its menu, and read the file names it lists."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
+    browser.get(report.as_uri())
     item = WebDriverWait(browser, 60).until(
         lambda d: d.find_element(By.XPATH, f"//*[@id='app']//a[normalize-space(.)='{category}']")
     )
@@ -62,9 +63,8 @@ def shown_files(browser, category: str) -> set[str]:
 def test_main_job_ends_with_a_report_that_renders(default_run, browser):
     report = default_run / "results" / "report.html"
     assert report.stat().st_size > 500_000  # figures are embedded
-    browser.get(report.as_uri())
     for category, names in EXPECTED.items():
-        shown = shown_files(browser, category)
+        shown = shown_files(browser, report, category)
         assert names <= shown, f"{category}: missing {names - shown}; shown: {shown}"
         if category == "Dynamics":
             ARTIFACTS.mkdir(exist_ok=True)
