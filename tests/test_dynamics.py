@@ -169,8 +169,10 @@ def test_linearized_target_is_the_step_near_zero(loss, reweighting):
 
 @pytest.mark.parametrize("loss", ["qwem", "sgns"])
 def test_minibatch_gradient_is_unbiased(loss):
-    """Averaged over many batches of sampled pairs, the SGD gradient is the full-batch 2 G W."""
-    p_joint, p_word = toy_statistics(vocab_size=12)
+    """Averaged over many batches of sampled pairs, the SGD gradient is the full-batch 2 G W,
+    also on the statistics of a subset of the words (which do not sum to 1)."""
+    p_joint, p_word = toy_statistics(vocab_size=14)
+    p_joint, p_word = p_joint[:12, :12], p_word[:12]
     positive, negative = pair_weights(p_joint, p_word, "word2vec", subsample=1e-2)
     w = initial_embeddings(12, 3, 1.0, seed=5)
     exact = 2 * gradient_factor(w @ w.T, positive, negative, loss) @ w

@@ -98,15 +98,17 @@ def linearized_target(positive: np.ndarray, negative: np.ndarray, loss: str) -> 
 class PairSampler:
     """Minibatches of the expected loss, as the authors' SGD ran it: positive pairs drawn from
     P(i,j), negative pairs from P(i)P(j), each weighted so that the batch gradient is an unbiased
-    estimate of the full-batch one (weights A+/P(i,j) and A-/(P(i)P(j)))."""
+    estimate of the full-batch one (weights A+/P(i,j) and A-/(P(i)P(j)), with P renormalized to
+    the words at hand, e.g. a run's top_words)."""
 
     def __init__(self, p_joint, p_word, positive, negative, batch_size: int, seed: int):
         self.vocab_size, self.batch_size = p_joint.shape[0], batch_size
         self.rng = np.random.default_rng(seed)
         self.joint_cdf = np.cumsum(p_joint, axis=None)
         self.word_cdf = np.cumsum(p_word)
-        self.positive_weight = np.divide(positive, p_joint, out=np.zeros_like(positive), where=p_joint > 0)
-        self.negative_weight = negative / np.outer(p_word, p_word)
+        joint, word = p_joint / self.joint_cdf[-1], p_word / self.word_cdf[-1]  # what is drawn
+        self.positive_weight = np.divide(positive, joint, out=np.zeros_like(positive), where=joint > 0)
+        self.negative_weight = negative / np.outer(word, word)
 
     def _draw(self, cdf: np.ndarray, size: int) -> np.ndarray:
         return np.minimum(np.searchsorted(cdf, self.rng.random(size) * cdf[-1], side="right"), len(cdf) - 1)
