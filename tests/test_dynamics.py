@@ -229,6 +229,10 @@ def test_results_summary(default_run):
     assert 0.3 < overlap <= 1.0
     html = (default_run / "results/enwiki-sample/summary/V2000_L16_d50/summary.html").read_text()
     assert "<table>" in html and "Eigenfeatures of M*" in html
+    # the run's cost: a row per job of the DAG, read from Snakemake's benchmark files
+    jobs = pd.read_csv(default_run / "results/enwiki-sample/summary/V2000_L16_d50/performance.csv")
+    assert len(jobs) >= 40 and "dynamics/V2000_L16_d50/qwem" in set(jobs["job"])
+    assert (jobs["seconds"] > 0).all() and (jobs["max_rss_mb"] > 0).all()
 
 
 def test_divergence_is_a_clear_error():

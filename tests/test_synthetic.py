@@ -13,7 +13,7 @@ from conftest import REPO, run_snakemake, workflow_dir
 from qwemflow.corpus import read_articles
 from qwemflow.counts import cooccurrence_counts, count_pairs, merge_count_shards
 from qwemflow.evaluate import paper_protocol_analogies
-from qwemflow.spectral import eigen_embeddings, load_word2vec
+from qwemflow.spectral import load_word2vec
 from qwemflow.synthetic import SyntheticCorpus, synthetic_manifest
 from qwemflow.vocab import read_word_counts
 

@@ -105,7 +105,7 @@ def markdown_to_html(text: str, title: str) -> str:
     return f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{title}</title><style>{style}</style></head><body>\n{body}\n</body></html>\n"
 
 
-def benchmark_table(benchmarks_dir: str | Path) -> pd.DataFrame:
+def job_benchmarks(benchmarks_dir: str | Path) -> pd.DataFrame:
     """Every job's Snakemake benchmark file (wall time, peak memory), one row per job."""
     root = Path(benchmarks_dir)
     rows = []

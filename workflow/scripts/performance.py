@@ -7,11 +7,11 @@ import pandas as pd
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
 from qwemflow.plots import performance_figure, save_figure, use_style
-from qwemflow.summary import benchmark_table
+from qwemflow.summary import job_benchmarks
 
 log = log_to(snakemake.log[0])
 use_style(snakemake.params.style)
-jobs = pd.concat([benchmark_table(path) for path in snakemake.params.benchmarks if Path(path).is_dir()], ignore_index=True)
+jobs = pd.concat([job_benchmarks(path) for path in snakemake.params.benchmarks if Path(path).is_dir()], ignore_index=True)
 jobs = jobs.sort_values("seconds", ascending=False, ignore_index=True)
 log.info("%d jobs, %.0f s in total; costliest:\n%s", len(jobs), jobs["seconds"].sum(), jobs.head(10).to_string(index=False))
 w = snakemake.wildcards
