@@ -35,11 +35,24 @@ def why_unavailable() -> str | None:
             return f"cannot install {', '.join(PACKAGES)} ({install}): {result.stderr.strip()[-500:]}"
     if SYSTEM_CONF.exists():
         return f"{SYSTEM_CONF} exists: this machine has its own SLURM config, which srun would read before ours"
-    if RUN_CONF.is_symlink() and not RUN_CONF.exists():
-        RUN_CONF.unlink()  # left by a test cluster that was killed: its directory is gone
+    if RUN_CONF.is_symlink() and not cluster_daemons_alive(RUN_CONF):
+        RUN_CONF.unlink()  # left by a test cluster whose process was killed before its teardown
     if RUN_CONF.exists():
         return f"{RUN_CONF} exists: a slurmd in configless mode (or another test cluster) runs here"
     return None
+
+
+def cluster_daemons_alive(root: Path) -> bool:
+    """Whether a daemon of the test cluster in `root` still runs: its pid files name a live slurm process."""
+    for name in ("slurmctld.pid", "slurmd.pid"):
+        try:
+            pid = int((root / name).read_text().split()[0])
+            command = Path(f"/proc/{pid}/comm").read_text()
+        except (OSError, ValueError, IndexError):
+            continue
+        if command.startswith("slurm"):
+            return True
+    return False
 
 
 def free_port() -> int:

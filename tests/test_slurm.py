@@ -6,13 +6,15 @@ equal those of the local run that the rest of the suite reads (`default_run`).
 
 import os
 import re
+import shutil
+import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import REPO, run_snakemake, workflow_dir
-from slurm_cluster import SlurmCluster, why_unavailable
+from slurm_cluster import SlurmCluster, cluster_daemons_alive, why_unavailable
 
 pytestmark = pytest.mark.workflow
 
@@ -104,3 +106,20 @@ def test_cluster_results_equal_the_local_run(slurm_run, default_run):
     pd.testing.assert_frame_equal(deterministic(on_cluster), deterministic(on_machine))
     sgns = on_cluster[on_cluster["model"] == "sgns"].set_index(["benchmark", "category"])["score"]
     assert sgns.loc[("analogy-paper", "full")] > 0.15
+
+
+def test_a_killed_clusters_leftover_directory_counts_as_dead(tmp_path):
+    """A session killed mid-test leaves /run/slurm/conf pointing at a directory whose pid files
+    name processes that are gone, or reused by something else: the next run must replace the link."""
+    assert not cluster_daemons_alive(tmp_path)  # no pid files
+    (tmp_path / "slurmctld.pid").write_text("999999999\n")  # above any pid_max: no such process
+    (tmp_path / "slurmd.pid").write_text(f"{os.getpid()}\n")  # alive, but python, not a slurm daemon
+    assert not cluster_daemons_alive(tmp_path)
+    stand_in = tmp_path / "slurmd"  # a live process whose name is slurmd's
+    shutil.copy(shutil.which("sleep"), stand_in)
+    with subprocess.Popen([stand_in, "30"]) as daemon:
+        (tmp_path / "slurmd.pid").write_text(f"{daemon.pid}\n")
+        try:
+            assert cluster_daemons_alive(tmp_path)
+        finally:
+            daemon.kill()
