@@ -97,7 +97,7 @@ def measure_counting(args) -> dict:
 
 
 def measure_eigen(args) -> dict:
-    from qwemflow.spectral import top_eigenpairs
+    from qwemflow.eigensolver import top_eigenpairs
     from qwemflow.targets import m_star
 
     matrix = m_star(*synthetic_probabilities(args.tokens, args.vocab))

@@ -6,17 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 from gensim.models import KeyedVectors
-
-
-def top_eigenpairs(matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The k largest (algebraic) eigenvalues, in decreasing order, and their unit eigenvectors."""
-    size = matrix.shape[0]
-    if not 1 <= k <= size:
-        raise ValueError(f"k={k} eigenpairs asked of a {size} x {size} matrix")
-    values, vectors = scipy.linalg.eigh(matrix, subset_by_index=[size - k, size - 1], driver="evr")
-    return values[::-1].copy(), vectors[:, ::-1].copy()
 
 
 def eigen_embeddings(values: np.ndarray, vectors: np.ndarray, dim: int) -> np.ndarray:

@@ -4,9 +4,9 @@ import time
 
 import numpy as np
 
+from qwemflow.eigensolver import top_eigenpairs
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
-from qwemflow.spectral import top_eigenpairs
 from qwemflow.targets import TARGETS
 
 log = log_to(snakemake.log[0])

@@ -11,9 +11,9 @@ from qwemflow.dynamics import (
     subspace_overlap,
     train,
 )
+from qwemflow.eigensolver import top_eigenpairs
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
-from qwemflow.spectral import top_eigenpairs
 from qwemflow.targets import m_star
 from qwemflow.theory import mode_agreement, squared_singular_values, tau_1
 

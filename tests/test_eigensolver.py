@@ -1,0 +1,94 @@
+import logging
+
+import numpy as np
+import pytest
+import scipy.linalg
+
+from conftest import run_snakemake, workflow_dir
+from qwemflow import eigensolver
+from qwemflow.eigensolver import NotConverged, filtered_top_eigenpairs, lapack_top_eigenpairs, top_eigenpairs
+from qwemflow.targets import TARGETS
+
+
+def symmetric(size, seed):
+    a = np.random.default_rng(seed).standard_normal((size, size))
+    return (a + a.T) / 2
+
+
+def with_spectrum(values, seed):
+    """A dense symmetric matrix with exactly these eigenvalues, and its eigenvectors."""
+    basis = np.linalg.qr(np.random.default_rng(seed).standard_normal((len(values), len(values))))[0]
+    return (basis * values) @ basis.T, basis
+
+
+def mstar_like_spectrum(size, rng):
+    """M*'s shape: one eigenvalue far below a bulk, a decaying positive top, a close pair inside the top k."""
+    bulk = rng.uniform(-60, 40, size - 101)
+    top = np.sort(40 + 400 * rng.random(100) ** 3)[::-1]
+    top[59] = top[58] - 1e-3  # the 59th and 60th eigenvalues 1e-3 apart
+    return np.concatenate([top, bulk, [-5000.0]])
+
+
+def test_small_matrices_use_lapack_and_match_dense_eigh():
+    m = symmetric(120, 0)
+    values, vectors = top_eigenpairs(m, 15)
+    ref_values, ref_vectors = np.linalg.eigh(m)
+    np.testing.assert_allclose(values, ref_values[::-1][:15], rtol=1e-10)
+    for k in range(15):  # same eigenvectors up to sign
+        assert abs(vectors[:, k] @ ref_vectors[:, -1 - k]) == pytest.approx(1.0, abs=1e-8)
+
+
+def test_filtered_iteration_finds_the_top_of_an_mstar_like_spectrum():
+    spectrum = mstar_like_spectrum(1500, np.random.default_rng(1))
+    m, basis = with_spectrum(spectrum, 2)
+    values, vectors = filtered_top_eigenpairs(m, 60, rtol=1e-8)
+    np.testing.assert_allclose(values, spectrum[:60], rtol=1e-7)
+    np.testing.assert_allclose(vectors.T @ vectors, np.eye(60), atol=1e-10)
+    alignment = np.abs(np.sum(vectors * basis[:, :60], axis=0))
+    assert np.all(alignment[:58] > 1 - 1e-6)
+    # the close pair: its two vectors span the right plane, whichever way they are rotated in it
+    np.testing.assert_allclose(np.linalg.svd(basis[:, 58:60].T @ vectors[:, 58:60])[1], 1, atol=1e-6)
+    residuals = np.linalg.norm(m @ vectors - vectors * values, axis=0)
+    assert residuals.max() < 1e-3 * values[-1]
+
+
+def test_degenerate_edge_cannot_be_certified_and_falls_back_to_lapack(monkeypatch, caplog):
+    """Eigenvalue 5 with multiplicity 200 straddles the block's edge: there is no gap to bound the
+    error with, the iteration stops, and top_eigenpairs answers with LAPACK instead."""
+    rng = np.random.default_rng(3)
+    spectrum = np.concatenate([np.linspace(50, 10, 5), np.full(200, 5.0), rng.uniform(-20, 4, 1594), [-900.0]])
+    m, _ = with_spectrum(spectrum, 4)
+    with pytest.raises(NotConverged, match="converged"):
+        filtered_top_eigenpairs(m, 10)
+    monkeypatch.setattr(eigensolver, "LAPACK_BELOW", 1000)  # let an 1,800 matrix take the filtered path
+    with caplog.at_level(logging.WARNING, logger="qwemflow.eigensolver"):
+        values, vectors = top_eigenpairs(m, 10)
+    assert "LAPACK's subset solver instead" in caplog.text
+    np.testing.assert_allclose(values, spectrum[:10], rtol=1e-10)
+    np.testing.assert_allclose(np.abs(m @ vectors - vectors * values).max(), 0, atol=1e-9)
+
+
+def test_lapack_path_agrees_with_scipy_subset_eigh():
+    m = symmetric(300, 5)
+    values, vectors = lapack_top_eigenpairs(m, 10)
+    ref = scipy.linalg.eigvalsh(m)[::-1][:10]
+    np.testing.assert_allclose(values, ref, rtol=1e-12)
+    assert np.all(np.diff(values) <= 0)
+
+
+@pytest.mark.workflow
+def test_dag_spectrum_of_a_5000_word_mstar_comes_from_the_filtered_iteration(tmp_path):
+    """At V=5000 the spectrum rule takes the filtered path (its log shows the passes); its top 200
+    eigenvalues equal LAPACK's on the same M* to 1e-7."""
+    workdir = workflow_dir(tmp_path)
+    spectrum = "results/enwiki-sample/spectra/V5000_L16/mstar.npz"
+    run_snakemake(workdir, "--cores", "2", spectrum)
+    log = (workdir / "logs/enwiki-sample/spectra/V5000_L16/mstar.log").read_text()
+    assert "200 of 200 eigenpairs converged" in log, log
+    with np.load(workdir / "results/enwiki-sample/counts/V5000_L16.npz") as stats:
+        m = TARGETS["mstar"](stats)
+    with np.load(workdir / spectrum) as result:
+        values, vectors = result["values"], result["vectors"]
+    reference = lapack_top_eigenpairs(m, 200)[0]
+    np.testing.assert_allclose(values, reference, rtol=1e-7)
+    assert np.abs(m @ vectors - vectors * values).max() < 1e-3 * abs(values[-1])
