@@ -22,8 +22,10 @@ def growth_rates(eigenvalues: np.ndarray, learning_rate: float) -> np.ndarray:
     return 2 * np.log1p(learning_rate * np.asarray(eigenvalues, dtype=np.float64))
 
 
-def squared_singular_values(steps: np.ndarray, eigenvalues: np.ndarray, learning_rate: float, u0: float) -> np.ndarray:
-    """u_k(t) for every step t (rows) and positive eigenvalue lambda_k (columns)."""
+def squared_singular_values(
+    steps: np.ndarray, eigenvalues: np.ndarray, learning_rate: float, u0: float | np.ndarray
+) -> np.ndarray:
+    """u_k(t) for every step t (rows) and positive eigenvalue lambda_k (columns); u0 is shared or one per mode."""
     lam = np.asarray(eigenvalues, dtype=np.float64)
     exponent = np.outer(np.asarray(steps, dtype=np.float64), growth_rates(lam, learning_rate))
     # e^x / (1/u0 + (e^x - 1)/lam) rewritten with e^{-x} so that large x does not overflow
@@ -31,7 +33,7 @@ def squared_singular_values(steps: np.ndarray, eigenvalues: np.ndarray, learning
     return 1.0 / (decay / u0 + (1.0 - decay) / lam)
 
 
-def half_time(eigenvalues: np.ndarray, learning_rate: float, u0: float) -> np.ndarray:
+def half_time(eigenvalues: np.ndarray, learning_rate: float, u0: float | np.ndarray) -> np.ndarray:
     """Step at which u_k reaches lambda_k / 2: solving the logistic, e^{g t} = lambda / u0 - 1."""
     lam = np.asarray(eigenvalues, dtype=np.float64)
     return np.log(lam / u0 - 1.0) / growth_rates(lam, learning_rate)
@@ -46,10 +48,11 @@ def mode_agreement(steps: np.ndarray, measured: np.ndarray, eigenvalues: np.ndar
     """Per mode k: when s_k^2 crossed lambda_k/2 (linear interpolation between recorded steps)
     against the theory's half-time, and the median relative error of the measured curve against
     the theory over the recorded points after s_k^2 passes 1% of lambda_k."""
+    theory = squared_singular_values(steps, eigenvalues, learning_rate, u0)
+    predicted_half_times = half_time(eigenvalues, learning_rate, u0)
     rows = []
     for k, lam in enumerate(eigenvalues):
-        theory = squared_singular_values(steps, eigenvalues[k : k + 1], learning_rate, u0[k])[:, 0]
-        predicted = float(half_time(lam, learning_rate, u0[k]))
+        predicted = float(predicted_half_times[k])
         above = np.flatnonzero(measured[:, k] >= lam / 2)
         crossed = np.nan
         if len(above) and above[0] > 0:
@@ -63,6 +66,6 @@ def mode_agreement(steps: np.ndarray, measured: np.ndarray, eigenvalues: np.ndar
             "half_time_theory": predicted,
             "half_time_measured": crossed,
             "half_time_relative_error": crossed / predicted - 1,
-            "curve_median_relative_error": float(np.median(np.abs(measured[learned, k] - theory[learned]) / theory[learned])) if learned.any() else np.nan,
+            "curve_median_relative_error": float(np.median(np.abs(measured[learned, k] - theory[learned, k]) / theory[learned, k])) if learned.any() else np.nan,
         })
     return pd.DataFrame(rows)

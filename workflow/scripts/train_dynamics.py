@@ -55,9 +55,7 @@ try:
                        progress_every=max(1, n_steps // 20))
 except FloatingPointError as error:
     raise FloatingPointError(f"dynamics run {name} (learning_rate {settings['learning_rate']}): {error}") from None
-theory = np.column_stack(
-    [squared_singular_values(trajectory.steps, eigenvalues[k : k + 1], learning_rate, u0[k])[:, 0] for k in range(dim)]
-)
+theory = squared_singular_values(trajectory.steps, eigenvalues, learning_rate, u0)
 overlap = subspace_overlap(trajectory.final, mstar_vectors)
 agreement = mode_agreement(trajectory.steps, trajectory.singular_values**2, eigenvalues, learning_rate, u0)
 top = agreement.head(10)
