@@ -6,7 +6,13 @@ import scipy.linalg
 
 from conftest import run_snakemake, workflow_dir
 from qwemflow import eigensolver
-from qwemflow.eigensolver import NotConverged, lanczos_top_eigenpairs, lapack_top_eigenpairs, top_eigenpairs
+from qwemflow.eigensolver import (
+    NotConverged,
+    lanczos_top_eigenpairs,
+    lapack_top_eigenpairs,
+    refined_top_pairs,
+    top_eigenpairs,
+)
 from qwemflow.targets import TARGETS
 
 
@@ -53,15 +59,29 @@ def test_block_lanczos_finds_the_top_of_an_mstar_like_spectrum():
 
 
 def test_a_repeated_eigenvalue_within_one_block_is_found_with_all_its_copies():
-    """Eigenvalue 5 with multiplicity 30 (fewer than a block's 50 vectors) takes places 6 to 35.
-    Float32 leaves some of its residuals short here (the -900 sets float32's scale): the float64
-    steps at the end bring them within tolerance."""
+    """Eigenvalue 5 with multiplicity 30 (fewer than a block's 50 vectors) takes places 6 to 35."""
     rng = np.random.default_rng(3)
     spectrum = np.concatenate([np.linspace(50, 10, 5), np.full(30, 5.0), rng.uniform(-20, 0, 1464), [-900.0]])
     m, basis = with_spectrum(spectrum, 4)
     values, vectors = lanczos_top_eigenpairs(m, 35)
     np.testing.assert_allclose(values, spectrum[:35], rtol=1e-8)
     np.testing.assert_allclose(np.linalg.svd(basis[:, :35].T @ vectors)[1], 1, atol=1e-6)
+
+
+def test_float64_refinement_extends_the_basis_for_pairs_left_short(caplog):
+    """Eigenvectors perturbed at 1e-6, about what a float32 basis gives: the first Rayleigh-Ritz step
+    leaves a pair above tolerance, the extension by its residual brings it within. Perturbed at
+    1e-3, two extensions are not enough, and the caller is told."""
+    spectrum = mstar_like_spectrum(1500, np.random.default_rng(1))
+    m, basis = with_spectrum(spectrum, 2)
+    noise = np.random.default_rng(7).standard_normal((1500, 160))
+    with caplog.at_level(logging.INFO, logger="qwemflow.eigensolver"):
+        values, vectors = refined_top_pairs(m, np.linalg.qr(basis[:, :160] + 1e-6 * noise)[0], 60, rtol=1e-8)
+    assert "1 of 60 residuals above tolerance" in caplog.text
+    assert "all 60 eigenpairs within tolerance" in caplog.text
+    np.testing.assert_allclose(values, spectrum[:60], rtol=1e-8)
+    with pytest.raises(NotConverged, match="of the top 60 float64 residuals above tolerance"):
+        refined_top_pairs(m, np.linalg.qr(basis[:, :160] + 1e-3 * noise)[0], 60, rtol=1e-8)
 
 
 def test_a_basis_too_small_to_converge_falls_back_to_lapack(monkeypatch, caplog):

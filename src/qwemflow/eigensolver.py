@@ -30,7 +30,7 @@ LAPACK_BELOW = 4000  # smaller matrices: LAPACK's subset solver takes seconds, u
 BLOCK = 50  # vectors added to the Krylov basis per step: wider blocks run BLAS faster but need a larger basis
 BUFFER = 100  # Ritz pairs kept beyond k: the smallest of them is the cut in the eigenvalue error bound
 MAX_BASIS_FRACTION = 0.5  # a Krylov basis of half of V costs about what LAPACK does
-POLISH_STEPS = 2  # float64 steps that extend the final basis by the residuals of pairs float32 left short
+POLISH_STEPS = 2  # float64 Krylov steps for the pairs that float32 left short (refined_top_pairs)
 ROW_CHUNK = 4096  # rows per float64 product with the float32 basis: no full-size float64 copy of it
 
 
@@ -142,7 +142,16 @@ def lanczos_top_eigenpairs(
         check_at = next_check(columns, float(distances.max()), last_check)
         last_check = (columns, float(distances.max()))
 
-    vectors = np.linalg.qr(rows_times(basis[:, :columns], ritz))[0]
+    return refined_top_pairs(matrix, np.linalg.qr(rows_times(basis[:, :columns], ritz))[0], k, rtol)
+
+
+def refined_top_pairs(matrix: np.ndarray, vectors: np.ndarray, k: int, rtol: float) -> tuple[np.ndarray, np.ndarray]:
+    """The top k Ritz pairs of the matrix on span(vectors) (orthonormal, more than k columns), by a
+    float64 Rayleigh-Ritz step whose basis is extended, up to POLISH_STEPS times, by the residuals of
+    the pairs still above tolerance: one float64 Krylov step for what float32 left short.
+    The smallest of the Ritz values kept (as many as vectors has columns) is the cut in the error bound.
+    Raises NotConverged if some pair is still above tolerance after that."""
+    kept = vectors.shape[1]
     images = matrix @ vectors
     for polish in range(POLISH_STEPS + 1):
         values, vectors, images = rayleigh_ritz(vectors, images, kept)
@@ -153,7 +162,7 @@ def lanczos_top_eigenpairs(
             log.info("float64 Rayleigh-Ritz: all %d eigenpairs within tolerance", k)
             return values[:k].copy(), np.ascontiguousarray(vectors[:, :k])
         log.info("float64 Rayleigh-Ritz: %d of %d residuals above tolerance", int(unconverged.sum()), k)
-        if polish < POLISH_STEPS:  # one float64 Krylov step for the pairs that float32 left short
+        if polish < POLISH_STEPS:
             extension = residuals[:, unconverged]
             for _ in range(2):
                 extension -= vectors @ (vectors.T @ extension)
