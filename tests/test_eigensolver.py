@@ -48,7 +48,7 @@ def test_block_lanczos_finds_the_top_of_an_mstar_like_spectrum():
     spectrum = mstar_like_spectrum(1500, np.random.default_rng(1))
     m, basis = with_spectrum(spectrum, 2)
     values, vectors = lanczos_top_eigenpairs(m, 60, rtol=1e-8)
-    np.testing.assert_allclose(values, spectrum[:60], rtol=1e-7)
+    np.testing.assert_allclose(values, spectrum[:60], rtol=1e-8)
     np.testing.assert_allclose(vectors.T @ vectors, np.eye(60), atol=1e-10)
     alignment = np.abs(np.sum(vectors * basis[:, :60], axis=0))
     assert np.all(alignment[:58] > 1 - 1e-6)
@@ -66,6 +66,15 @@ def test_a_repeated_eigenvalue_within_one_block_is_found_with_all_its_copies():
     values, vectors = lanczos_top_eigenpairs(m, 35)
     np.testing.assert_allclose(values, spectrum[:35], rtol=1e-8)
     np.testing.assert_allclose(np.linalg.svd(basis[:, :35].T @ vectors)[1], 1, atol=1e-6)
+
+
+def test_the_widest_basis_allowed_is_checked_before_giving_up(caplog):
+    """Checks at 350 columns, then (extrapolated) at 450; a cap of 420 columns makes 400 the widest
+    basis, and it is checked before NotConverged, not skipped."""
+    m, _ = with_spectrum(mstar_like_spectrum(1500, np.random.default_rng(1)), 2)
+    with caplog.at_level(logging.INFO, logger="qwemflow.eigensolver"), pytest.raises(NotConverged):
+        lanczos_top_eigenpairs(m, 60, max_columns=420)
+    assert "basis of 350 columns" in caplog.text and "basis of 400 columns" in caplog.text
 
 
 def test_float64_refinement_extends_the_basis_for_pairs_left_short(caplog):

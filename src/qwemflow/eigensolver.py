@@ -12,8 +12,8 @@ eigenvalue (about -19,000 at V = 10,000, against a bulk within [-280, 900]) need
 The basis and the products with the matrix are float32 (half the memory traffic, twice the BLAS
 speed). Float32 limits how small a residual the basis can give, relative to the largest |eigenvalue|
 (M*'s negative one); the float64 Rayleigh-Ritz step recovers eigenvalues far more accurate than
-that residual (the error is of the order of its square), and a pair that is still short gets one
-float64 Krylov step more.
+that residual (the error is of the order of its square), and a pair that is still short gets up to
+POLISH_STEPS float64 Krylov steps more.
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ def top_eigenpairs(matrix: np.ndarray, k: int, rtol: float = 1e-8, seed: int = 0
     size = matrix.shape[0]
     if not 1 <= k <= size:
         raise ValueError(f"k={k} eigenpairs asked of a {size} x {size} matrix")
-    # Lanczos needed a basis of about 7 (k + BUFFER) columns on the sample's targets: up to about V/2
-    # it beats LAPACK (V = 10,000, k = 200: 21 s against 63 s; V = 5,000: 8 s against 10 s).
+    # Lanczos needed a basis of about 7 (k + BUFFER) columns on the sample's targets (V = 10,000,
+    # k = 200: 17-21 s against LAPACK's 62-63 s); at this gate's edge the two are about even
+    # (V = 5,000, k = 200: 5.7-8.0 s against 5.3-10.2 s in different runs).
     if size < LAPACK_BELOW or 16 * (k + BUFFER) > size:
         return lapack_top_eigenpairs(matrix, k)
     try:
@@ -65,9 +66,11 @@ def lapack_top_eigenpairs(matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.nd
 
 
 def residual_excess(values: np.ndarray, residuals: np.ndarray, cut: float, rtol: float) -> np.ndarray:
-    """log(residual / tolerated residual) of each Ritz pair (<= 0: converged). A pair (theta, x)
-    with residual r has an eigenvalue within |r|^2 / (theta - cut) of theta, when no other
-    eigenvalue lies between theta and cut; tolerated is the residual that makes this rtol |theta|."""
+    """log(residual / tolerated residual) of each Ritz pair (<= 0: converged). The error estimate
+    |r|^2 / (theta - cut) for a Ritz pair (theta, x) with residual r is a bound (Kato-Temple) when
+    no other eigenvalue lies between theta and cut; here the other kept pairs do, so it is an
+    estimate that assumes their eigenvectors are well represented in the subspace, as they are once
+    they have converged too. Tolerated is the residual that makes it rtol |theta|."""
     scale = np.maximum(np.abs(values), 1e-8 * np.abs(values).max())
     gap = np.maximum(values - cut, np.finfo(float).tiny)
     tolerated = np.sqrt(rtol * scale * gap)
@@ -112,7 +115,8 @@ def lanczos_top_eigenpairs(
     basis = np.empty((size, max_columns), dtype=np.float32)
     projected = np.zeros((max_columns, max_columns))  # basis.T @ matrix @ basis, built a block at a time
     block = np.linalg.qr(np.random.default_rng(seed).standard_normal((size, BLOCK)))[0].astype(np.float32)
-    columns, check_at, last_check = 0, 2 * kept, None
+    reachable = max_columns - max_columns % BLOCK  # the widest basis: always checked before giving up
+    columns, check_at, last_check = 0, min(2 * kept, max(reachable, kept)), None
     while True:
         if columns + BLOCK > max_columns:
             raise NotConverged(f"the Krylov basis reached {columns} columns before the top {k} converged")
@@ -139,7 +143,7 @@ def lanczos_top_eigenpairs(
         log.info("basis of %d columns: %d of %d eigenpairs converged", columns, int(np.sum(distances <= 0)), k)
         if np.all(distances <= 0):
             break
-        check_at = next_check(columns, float(distances.max()), last_check)
+        check_at = min(next_check(columns, float(distances.max()), last_check), max(reachable, kept))
         last_check = (columns, float(distances.max()))
 
     return refined_top_pairs(matrix, np.linalg.qr(rows_times(basis[:, :columns], ritz))[0], k, rtol)
@@ -148,7 +152,7 @@ def lanczos_top_eigenpairs(
 def refined_top_pairs(matrix: np.ndarray, vectors: np.ndarray, k: int, rtol: float) -> tuple[np.ndarray, np.ndarray]:
     """The top k Ritz pairs of the matrix on span(vectors) (orthonormal, more than k columns), by a
     float64 Rayleigh-Ritz step whose basis is extended, up to POLISH_STEPS times, by the residuals of
-    the pairs still above tolerance: one float64 Krylov step for what float32 left short.
+    the pairs still above tolerance: float64 Krylov steps for what float32 left short.
     The smallest of the Ritz values kept (as many as vectors has columns) is the cut in the error bound.
     Raises NotConverged if some pair is still above tolerance after that."""
     kept = vectors.shape[1]
