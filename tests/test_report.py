@@ -47,14 +47,18 @@ def browser(tmp_path):
 
 def shown_files(browser, report, category: str) -> set[str]:
     """Open the report, then a category of its menu, and read the file names it lists."""
+    from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
+    def click_category(driver) -> bool:
+        driver.find_element(By.XPATH, f"//*[@id='app']//a[normalize-space(.)='{category}']").click()
+        return True
+
     browser.get(report.as_uri())
-    item = WebDriverWait(browser, 60).until(
-        lambda d: d.find_element(By.XPATH, f"//*[@id='app']//a[normalize-space(.)='{category}']")
-    )
-    item.click()
+    # the menu animates in: a click while it moves lands on its neighbour and is retried
+    settling = (ElementClickInterceptedException, StaleElementReferenceException)
+    WebDriverWait(browser, 60, ignored_exceptions=settling).until(click_category)
     WebDriverWait(browser, 30).until(lambda d: re.search(r"\.(png|html|csv)\b", d.find_element(By.ID, "app").text))
     return set(re.findall(r"[\w.-]+\.(?:png|html|csv)\b", browser.find_element(By.ID, "app").text))
 
