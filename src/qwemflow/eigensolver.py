@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 LAPACK_BELOW = 4000  # smaller matrices: LAPACK's subset solver takes seconds, use it
 BLOCK = 50  # vectors added to the Krylov basis per step: wider blocks run BLAS faster but need a larger basis
-BUFFER = 100  # Ritz pairs kept beyond k: the smallest of them is the cut in the eigenvalue error bound
+BUFFER = 100  # Ritz pairs kept beyond k: the smallest of them is the cut in the eigenvalue error estimate
 MAX_BASIS_FRACTION = 0.5  # a Krylov basis of half of V costs about what LAPACK does
 POLISH_STEPS = 2  # float64 Krylov steps for the pairs that float32 left short (refined_top_pairs)
 ROW_CHUNK = 4096  # rows per float64 product with the float32 basis: no full-size float64 copy of it
