@@ -115,8 +115,9 @@ def lanczos_top_eigenpairs(
     basis = np.empty((size, max_columns), dtype=np.float32)
     projected = np.zeros((max_columns, max_columns))  # basis.T @ matrix @ basis, built a block at a time
     block = np.linalg.qr(np.random.default_rng(seed).standard_normal((size, BLOCK)))[0].astype(np.float32)
-    reachable = max_columns - max_columns % BLOCK  # the widest basis: always checked before giving up
-    columns, check_at, last_check = 0, min(2 * kept, max(reachable, kept)), None
+    # the widest basis the cap allows is always checked before giving up (checks need kept columns)
+    final_check = max(max_columns - max_columns % BLOCK, kept)
+    columns, check_at, last_check = 0, min(2 * kept, final_check), None
     while True:
         if columns + BLOCK > max_columns:
             raise NotConverged(f"the Krylov basis reached {columns} columns before the top {k} converged")
@@ -143,7 +144,7 @@ def lanczos_top_eigenpairs(
         log.info("basis of %d columns: %d of %d eigenpairs converged", columns, int(np.sum(distances <= 0)), k)
         if np.all(distances <= 0):
             break
-        check_at = min(next_check(columns, float(distances.max()), last_check), max(reachable, kept))
+        check_at = min(next_check(columns, float(distances.max()), last_check), final_check)
         last_check = (columns, float(distances.max()))
 
     return refined_top_pairs(matrix, np.linalg.qr(rows_times(basis[:, :columns], ritz))[0], k, rtol)
@@ -153,7 +154,7 @@ def refined_top_pairs(matrix: np.ndarray, vectors: np.ndarray, k: int, rtol: flo
     """The top k Ritz pairs of the matrix on span(vectors) (orthonormal, more than k columns), by a
     float64 Rayleigh-Ritz step whose basis is extended, up to POLISH_STEPS times, by the residuals of
     the pairs still above tolerance: float64 Krylov steps for what float32 left short.
-    The smallest of the Ritz values kept (as many as vectors has columns) is the cut in the error bound.
+    The smallest of the Ritz values kept (as many as vectors has columns) is the cut in the error estimate.
     Raises NotConverged if some pair is still above tolerance after that."""
     kept = vectors.shape[1]
     images = matrix @ vectors
