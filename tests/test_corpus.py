@@ -1,4 +1,5 @@
 import bz2
+import json
 import time
 
 import pytest
@@ -119,3 +120,54 @@ def test_plain_text_one_document_per_line(tmp_path):
     corpus = tmp_path / "mine.txt"
     corpus.write_text("First line, 2 words\n\nSecond LINE\n")
     assert list(iter_tokenized_articles(corpus)) == [["first", "line", "two", "words"], ["second", "line"]]
+
+
+def _wikiextractor_doc(page_id: int, title: str, body: str) -> str:
+    """One document as WikiExtractor writes it: the title repeated as the first line."""
+    return f'<doc id="{page_id}" url="https://en.wikipedia.org/wiki?curid={page_id}" title="{title}">\n{title}\n\n{body}\n</doc>\n'
+
+
+WIKIEXTRACTOR = _wikiextractor_doc(12, "Anarchism", "Anarchism is a philosophy.\nIts 2 schools differ.") + _wikiextractor_doc(
+    25, "Autism", "Autism is a condition."
+)
+
+
+@pytest.mark.parametrize("name, compress", [("wiki_00", False), ("wiki_01.bz2", True)])
+def test_wikiextractor_documents_without_their_title_line(tmp_path, name, compress):
+    path = tmp_path / name
+    data = WIKIEXTRACTOR.encode()
+    path.write_bytes(bz2.compress(data) if compress else data)
+    assert list(iter_tokenized_articles(path)) == [
+        "anarchism is a philosophy its two schools differ".split(),
+        "autism is a condition".split(),
+    ]
+
+
+def test_wikiextractor_json_lines(tmp_path):
+    records = [
+        {"id": "12", "url": "https://en.wikipedia.org/wiki?curid=12", "title": "Anarchism", "text": "Anarchism is a philosophy.\nIt has schools."},
+        {"id": "25", "url": "https://en.wikipedia.org/wiki?curid=25", "title": "Autism", "text": "Autism is a condition."},
+    ]
+    path = tmp_path / "wiki_00.bz2"
+    path.write_bytes(bz2.compress("".join(json.dumps(record) + "\n" for record in records).encode()))
+    assert [len(a) for a in iter_tokenized_articles(path)] == [7, 4]
+    broken = tmp_path / "wiki_01"
+    broken.write_text(json.dumps(records[0]) + "\n" + '{"id": "25", "title": "Autism"}\n')
+    with pytest.raises(CorpusFormatError, match=r"wiki_01, line 2: .*'text'"):
+        list(iter_tokenized_articles(broken))
+
+
+@pytest.mark.parametrize(
+    "text, line, problem",
+    [
+        (WIKIEXTRACTOR + '<doc id="30" url="u" title="Cut">\nCut\n\nNo end tag.\n', 12, "unterminated <doc>"),
+        (WIKIEXTRACTOR.replace("</doc>\n", "", 1), 1, "not closed before the next one at line 6"),
+        (WIKIEXTRACTOR + "stray text\n", 12, "expected a <doc"),
+    ],
+    ids=["unterminated", "nested", "outside"],
+)
+def test_malformed_wikiextractor_documents_name_file_and_line(tmp_path, text, line, problem):
+    path = tmp_path / "wiki_07"
+    path.write_text(text)
+    with pytest.raises(CorpusFormatError, match=rf"wiki_07, line {line}: .*{problem}"):
+        list(iter_tokenized_articles(path))

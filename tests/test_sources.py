@@ -1,5 +1,7 @@
 """Manifests of the corpus sources, against a real HTTP server laid out like Wikimedia's."""
 
+from pathlib import Path
+
 import pytest
 
 from conftest import make_dump_mirror
@@ -37,3 +39,26 @@ def test_checksum_listing_and_manifest_round_trip(tmp_path):
     assert read_manifest(tmp_path / "manifest.tsv")[0]["url"] == corpus.as_uri()
     with pytest.raises(FileNotFoundError, match="missing.txt"):
         local_manifest([tmp_path / "missing.txt"])
+
+
+def test_wikiextractor_tree_grouped_into_parts(tmp_path):
+    """A folder is read recursively in sorted order; consecutive files share a part up to part_mb."""
+    tree = tmp_path / "extract"
+    sizes = {"AA/wiki_00": 400_000, "AA/wiki_01": 400_000, "AA/wiki_02": 400_000, "AB/wiki_00": 900_000, "AB/wiki_01": 100}
+    for name, size in sizes.items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_bytes(b"x" * size)
+    (tree / ".hidden").write_text("not a corpus file")
+    rows = local_manifest([tree], part_mb=1.0)
+    assert [(r["part"], Path(r["url"][len("file://"):]).relative_to(tree).as_posix()) for r in rows] == [
+        ("001", "AA/wiki_00"), ("001", "AA/wiki_01"), ("002", "AA/wiki_02"), ("003", "AB/wiki_00"), ("003", "AB/wiki_01"),
+    ]
+    assert [r["part"] for r in local_manifest([tree], part_mb=None)] == ["001", "002", "003", "004", "005"]
+    assert [r["filename"] for r in local_manifest([str(tree / "A*" / "wiki_01")])] == ["wiki_01", "wiki_01"]
+    with pytest.raises(ValueError, match="wiki_00: named more than once"):
+        local_manifest([tree, tree / "AA" / "wiki_00"])
+    with pytest.raises(FileNotFoundError, match="no corpus file matches"):
+        local_manifest([str(tree / "ZZ" / "*")])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match="empty: the corpus folder holds no files"):
+        local_manifest([tmp_path / "empty"])

@@ -1,12 +1,14 @@
 """Where each corpus comes from: a manifest of its part files with URLs and published checksums.
 
-A manifest is a table (one row per part, the unit that later stages scatter over) with columns
-part, filename, url, size, md5, sha1. Local files have a file:// URL and are read in place.
+A manifest is a table of files (one row each) with columns part, filename, url, size, md5, sha1;
+the part is the unit that later stages scatter over, and local files that share one are
+extracted by one job. Local files have a file:// URL and are read in place.
 """
 
 from __future__ import annotations
 
 import csv
+import glob
 import re
 from pathlib import Path
 from typing import Callable
@@ -87,17 +89,61 @@ def single_file_manifest(url: str, filename: str, size: int | None = None, md5: 
     return [{"part": "001", "filename": filename, "url": url, "size": size or "", "md5": md5, "sha1": sha1}]
 
 
-def local_manifest(paths: list[str | Path]) -> list[dict]:
-    """Corpus files on this machine, read in place; each is one part."""
-    rows = []
-    for index, path in enumerate(paths, 1):
-        path = Path(path).expanduser().resolve()
-        if not path.is_file():
-            raise FileNotFoundError(f"{path}: corpus file not found")
-        rows.append(
-            {"part": f"{index:03d}", "filename": path.name, "url": path.as_uri(), "size": path.stat().st_size, "md5": "", "sha1": ""}
-        )
-    return rows
+def expand_local_paths(paths: list[str | Path]) -> list[Path]:
+    """The files that configured local paths name: a file as is; a folder's files, recursively,
+    in sorted order and leaving out hidden ones (a WikiExtractor output tree); a glob pattern's
+    matches, sorted. A path that names nothing, a folder or pattern with no files, and the same
+    file named twice (which would count it twice) are errors."""
+    files: list[Path] = []
+    for entry in paths:
+        text = str(Path(entry).expanduser())
+        matches = sorted(glob.glob(text, recursive=True)) if glob.has_magic(text) else [text]
+        if not matches:
+            raise FileNotFoundError(f"{entry}: no corpus file matches this pattern")
+        for match in matches:
+            path = Path(match).resolve()
+            if path.is_dir():
+                found = sorted(
+                    p for p in path.rglob("*") if p.is_file() and not any(n.startswith(".") for n in p.relative_to(path).parts)
+                )
+                if not found:
+                    raise FileNotFoundError(f"{path}: the corpus folder holds no files")
+                files.extend(found)
+            elif path.is_file():
+                files.append(path)
+            else:
+                raise FileNotFoundError(f"{path}: corpus file not found")
+    seen: set[Path] = set()
+    for path in files:
+        if path in seen:
+            raise ValueError(f"{path}: named more than once by corpus.local.paths (it would be counted twice)")
+        seen.add(path)
+    return files
+
+
+def group_into_parts(sizes: list[int], part_bytes: int | None) -> list[int]:
+    """The part (0, 1, ...) of each file: consecutive files share a part until it would exceed
+    part_bytes; a larger file is a part of its own. None: one part per file."""
+    groups, part, total = [], -1, 0
+    for size in sizes:
+        if part < 0 or part_bytes is None or total + size > part_bytes:
+            part, total = part + 1, 0
+        groups.append(part)
+        total += size
+    return groups
+
+
+def local_manifest(paths: list[str | Path], part_mb: float | None = None) -> list[dict]:
+    """Corpus files on this machine, read in place, a row each, grouped into parts of about
+    part_mb MB on disk (None: one part per file), so that many small files (WikiExtractor's)
+    make a few jobs and a large extract makes many."""
+    files = expand_local_paths(paths)
+    sizes = [path.stat().st_size for path in files]
+    groups = group_into_parts(sizes, None if part_mb is None else int(part_mb * 1e6))
+    return [
+        {"part": f"{group + 1:03d}", "filename": path.name, "url": path.as_uri(), "size": size, "md5": "", "sha1": ""}
+        for path, size, group in zip(files, sizes, groups)
+    ]
 
 
 def write_manifest(rows: list[dict], path: str | Path) -> None:

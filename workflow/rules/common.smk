@@ -39,7 +39,7 @@ ENV = "../../envs/qwemflow.yaml"
 
 wildcard_constraints:
     corpus=r"[A-Za-z0-9][A-Za-z0-9._-]*",
-    part=r"[0-9]{3}",
+    part=r"[0-9]{3,}",
     V=r"[0-9]+",
     L=r"[0-9]+",
     d=r"[0-9]+",
@@ -60,23 +60,24 @@ def manifest(wildcards):
     return read_manifest(path)
 
 
-def manifest_row(wildcards):
-    for row in manifest(wildcards):
-        if row["part"] == wildcards.part:
-            return row
-    raise ValueError(f"part {wildcards.part} is not in the manifest of corpus {wildcards.corpus}")
+def part_rows(wildcards):
+    """The manifest rows (files) of one part."""
+    rows = [row for row in manifest(wildcards) if row["part"] == wildcards.part]
+    if not rows:
+        raise ValueError(f"part {wildcards.part} is not in the manifest of corpus {wildcards.corpus}")
+    return rows
 
 
 def part_source(wildcards):
-    """The file a part is extracted from: a local file in place, or its downloaded copy."""
-    row = manifest_row(wildcards)
-    if is_local(row):
-        return str(local_path(row))
-    return f"results/{wildcards.corpus}/raw/files/{row['filename']}"
+    """The files a part is extracted from: local files in place, or downloaded copies."""
+    return [
+        str(local_path(row)) if is_local(row) else f"results/{wildcards.corpus}/raw/files/{row['filename']}"
+        for row in part_rows(wildcards)
+    ]
 
 
 def parts(wildcards):
-    return [row["part"] for row in manifest(wildcards)]
+    return list(dict.fromkeys(row["part"] for row in manifest(wildcards)))
 
 
 def part_files(pattern):

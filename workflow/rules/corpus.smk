@@ -20,7 +20,7 @@ if config["corpus"]["source"] == "synthetic":
         resources:
             # generated and written a chunk at a time: memory does not grow with the part
             mem_mb=1500,
-            runtime=lambda wildcards: 5 + int(manifest_row(wildcards)["size"]) // 10**8,
+            runtime=lambda wildcards: 5 + int(part_rows(wildcards)[0]["size"]) // 10**8,
         conda:
             ENV
         script:

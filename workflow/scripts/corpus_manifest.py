@@ -18,7 +18,7 @@ elif source == "synthetic":
 else:
     if not settings["paths"]:
         raise ValueError("corpus.source is 'local' but corpus.local.paths is empty in the config")
-    rows = local_manifest(settings["paths"])
+    rows = local_manifest(settings["paths"], settings["part_mb"])
 for row in rows:
     log.info("part %s: %s (%s)", row["part"], row["filename"], row["url"])
 with atomic_output(snakemake.output[0]) as tmp:
