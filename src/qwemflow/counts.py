@@ -1,4 +1,5 @@
-"""Windowed co-occurrence counts as PAPER.md defines them, and the probabilities built from them.
+"""Windowed co-occurrence counts and the probabilities built from them (docs/science.md,
+"Co-occurrence statistics").
 
 For every position i and offset j = 1..L inside one article, the pair (w_i, w_{i+j}) gets weight
 L + 1 - j, added to both (w, v) and (v, w). N_pairs counts the same ordered pairs without weights

@@ -99,11 +99,11 @@ def protocol_pairs(index: dict[str, int], questions) -> np.ndarray:
 
 
 def paper_protocol_analogies(words, vectors, sections, batch_size=1024) -> pd.DataFrame:
-    """PAPER.md paper protocol: per category, every ordered couple of distinct in-vocabulary pairs
-    (a, b), (a2, b2) taken from both halves of its questions is one question a:b :: a2:?, correct
-    if b2 is the nearest word (cosine, unit-normalized embeddings) to b - a + a2 other than a, b,
-    a2. One row per category plus 'full' (all questions pooled); accuracy is nan without
-    questions."""
+    """The paper protocol (docs/science.md, "Analogies: the paper protocol"): per category, every
+    ordered couple of distinct in-vocabulary pairs (a, b), (a2, b2) taken from both halves of its
+    questions is one question a:b :: a2:?, correct if b2 is the nearest word (cosine,
+    unit-normalized embeddings) to b - a + a2 other than a, b, a2. One row per category plus
+    'full' (all questions pooled); accuracy is nan without questions."""
     index = word_index(words)
     unit = unit_rows(vectors)
     rows = []

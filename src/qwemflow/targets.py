@@ -1,6 +1,6 @@
-"""Target matrices built from the corpus statistics (PAPER.md, "Target matrices").
+"""Target matrices built from the corpus statistics (docs/science.md, "Target matrices").
 
-All are V x V and symmetric. Zero co-occurrence counts are handled as PAPER.md defines them:
+All are V x V and symmetric. Zero co-occurrence counts are handled as docs/science.md defines them:
 M* is -2 there (its lower bound), PMI is log(1e-25) (about -57.6), PPMI is 0. Nothing is NaN
 or infinite because every vocabulary word has P(i) > 0.
 """

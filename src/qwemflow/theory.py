@@ -1,4 +1,5 @@
-"""Closed-form singular-value dynamics of QWEM under Setting 3.1 (PAPER.md, "Closed-form dynamics").
+"""Closed-form singular-value dynamics of QWEM under Setting 3.1 (docs/science.md,
+"Closed-form dynamics").
 
 Gradient descent on (1/4)||W W^T - M*||_F^2 with step eta, from small initialization, learns the
 eigenmodes of M* independently: in continuous time the k-th squared singular value u_k of W is
