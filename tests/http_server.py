@@ -3,6 +3,7 @@
 It serves files from one directory with single-range Range support (206 / 416) and always sets
 Content-Length, like the Wikimedia mirrors. Tests flip `cut_after`, `ignore_range` or
 `fail_statuses` to reproduce dropped connections, servers without Range support and 5xx errors,
+fill `endless` or `drip` to play a hostile mirror (an endless body or listing, a slow drip),
 and read `requests` to see what the client actually asked for.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,6 +26,7 @@ class SeenRequest:
     range: str | None
     status: int | None = None
     sent: int = 0  # body bytes written
+    hung_up: bool = False  # the client closed the connection before the body ended
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -42,6 +45,8 @@ class _Handler(BaseHTTPRequestHandler):
             status = files.fail_statuses.pop(0) if files.fail_statuses else None
         if status is not None:
             return self._empty(seen, status)
+        if name in files.endless:
+            return self._endless(seen, files.endless[name])
         path = (files.root / name).resolve()
         if not path.is_file() or files.root not in path.parents:
             return self._empty(seen, 404)
@@ -73,9 +78,48 @@ class _Handler(BaseHTTPRequestHandler):
         if cut is not None:
             body = body[:cut]
             self.close_connection = True
+        if name in files.drip:
+            return self._drip(seen, body, files.drip[name])
         self.wfile.write(body)
         self.wfile.flush()
         seen.sent = len(body)
+
+    def _endless(self, seen: SeenRequest, pattern: bytes) -> None:
+        """200 without a Content-Length and `pattern` repeated until the client hangs up (the body
+        ends with the connection), or until files.safety_bytes, so that a client without limits
+        still finishes."""
+        files = self.server.files
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.end_headers()
+        seen.status = 200
+        self.close_connection = True
+        chunk = pattern * max(1, (64 << 10) // len(pattern))
+        while seen.sent < files.safety_bytes and not files.stopping.is_set():
+            if not self._send(seen, chunk[: files.safety_bytes - seen.sent]):
+                return
+
+    def _drip(self, seen: SeenRequest, body: bytes, interval: float) -> None:
+        """The body one byte every `interval` seconds, for at most files.safety_seconds."""
+        files = self.server.files
+        self.close_connection = True
+        ends = time.monotonic() + files.safety_seconds
+        for index in range(len(body)):
+            if time.monotonic() > ends or not self._send(seen, body[index : index + 1]):
+                return
+            if files.stopping.wait(interval):
+                return
+
+    def _send(self, seen: SeenRequest, data: bytes) -> bool:
+        """Write data; False once the client has hung up."""
+        try:
+            self.wfile.write(data)
+            self.wfile.flush()
+        except OSError:
+            seen.hung_up = True
+            return False
+        seen.sent += len(data)
+        return True
 
     def _empty(self, seen: SeenRequest, status: int, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -97,6 +141,10 @@ class FileServer:
     cut_after: the next GET sends full headers but only this many body bytes, then closes.
     ignore_range: answer every GET with 200 and the whole file, as servers without Range do.
     fail_statuses: status codes to answer the next GETs with, one per request, before serving.
+    endless: name -> pattern: GETs of that name get 200 with no Content-Length and the pattern
+        repeated until the client hangs up (or safety_bytes): an endless body or listing.
+    drip: name -> seconds: GETs of that (existing) file get its bytes one every so many seconds
+        (for at most safety_seconds), the Content-Length announcing them all: a slow drip.
     requests: every GET seen, in order.
     """
 
@@ -105,6 +153,11 @@ class FileServer:
         self.cut_after: int | None = None
         self.ignore_range = False
         self.fail_statuses: list[int] = []
+        self.endless: dict[str, bytes] = {}
+        self.drip: dict[str, float] = {}
+        self.safety_bytes = 256 << 20  # bounds what a client without limits takes of an endless body
+        self.safety_seconds = 30.0  # ... and how long one drip lasts
+        self.stopping = threading.Event()
         self.requests: list[SeenRequest] = []
         self.lock = threading.Lock()
         self._httpd: _Server | None = None
@@ -122,6 +175,7 @@ class FileServer:
         return self
 
     def __exit__(self, *exc_info) -> None:
+        self.stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join()

@@ -4,6 +4,12 @@ Dump files are large and mirrors drop connections, so a transfer streams into `<
 resumes it with a Range request after a failure, and only becomes `dest` (by an atomic rename)
 once its size and published checksums match. Only the standard library is used so the download
 rules run in any environment the workflow creates.
+
+What a transfer takes in is bounded while it streams (downloads run on a cluster's login node):
+at most its expected size, else the size the server announces, else max_bytes, written to disk
+(or, for listings, held in memory); an overall deadline over all attempts; and a minimum average
+rate over each window of rate_window seconds. Progress is logged every progress_seconds while
+bytes arrive, however few.
 """
 
 from __future__ import annotations
@@ -22,12 +28,18 @@ from typing import Callable, TypeVar
 logger = logging.getLogger(__name__)
 
 BLOCK = 1 << 20
-MB = 1e6
 # Wikimedia's robot policy asks clients to identify themselves.
 USER_AGENT = "qwemflow (+reproducible word2vec workflow)"
 ALGORITHMS = ("md5", "sha1", "sha256")
 PROGRESS_STEP = 5.0  # percent
 PROGRESS_SECONDS = 10.0
+# Defaults of the config's download block (config.yaml, workflow/schemas/config.schema.yaml).
+MAX_FILE_BYTES = 32 * 10**9  # a file of unknown size; also the most a server may announce
+MAX_LISTING_BYTES = 4 * 10**6  # a checksum listing, read into memory (enwiki's are ~100 kB)
+DEADLINE_SECONDS = 12 * 3600.0  # one file or listing, all retries included
+MIN_RATE = 10_000.0  # bytes/s, averaged over RATE_WINDOW seconds; 0 turns the check off
+RATE_WINDOW = 120.0
+LISTING_BLOCK = 1 << 16
 
 T = TypeVar("T")
 
@@ -41,8 +53,88 @@ class UnreachableError(DownloadError):
     as opposed to answering with an error or a bad file."""
 
 
+class LimitExceeded(DownloadError):
+    """A transfer stopped by a limit on what it may take in (bytes or time); not retried."""
+
+
 class _Transient(Exception):
     """A failure worth retrying: the next attempt may succeed (and resume)."""
+
+
+def download_options(settings: dict, kind: str = "file") -> dict:
+    """Keyword arguments of download() (kind "file") or fetch_text() (kind "listing") from the
+    config's download block; keys it lacks keep their defaults."""
+    options = {"retries": settings.get("retries", 5), "backoff": settings.get("backoff_seconds", 2.0),
+               "timeout": settings.get("timeout_seconds", 60.0),
+               "deadline": settings.get("deadline_seconds", DEADLINE_SECONDS),
+               "min_rate": 1000.0 * settings.get("min_kb_per_second", MIN_RATE / 1000.0),
+               "rate_window": settings.get("rate_window_seconds", RATE_WINDOW)}
+    if kind == "file":
+        options["max_bytes"] = int(1e9 * settings.get("max_file_gb", MAX_FILE_BYTES / 1e9))
+        options["progress_seconds"] = settings.get("progress_seconds", PROGRESS_SECONDS)
+    elif kind == "listing":
+        options["max_bytes"] = int(1e6 * settings.get("max_listing_mb", MAX_LISTING_BYTES / 1e6))
+    else:
+        raise ValueError(f"unknown download kind {kind!r}; use 'file' or 'listing'")
+    return options
+
+
+def _size(n: float) -> str:
+    """A byte count for log lines: exact below a kilobyte, else in kB, MB or GB."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n:.0f} B"
+
+
+class _Clock:
+    """The time limits of one download: an overall deadline from its start, over every attempt,
+    and a minimum average rate over each window of rate_window seconds (checked per attempt)."""
+
+    def __init__(self, url: str, deadline: float, min_rate: float, rate_window: float):
+        self.url, self.deadline, self.min_rate, self.rate_window = url, deadline, min_rate, rate_window
+        self.started = time.monotonic()
+
+    def remaining(self) -> float:
+        return self.started + self.deadline - time.monotonic()
+
+    def socket_timeout(self, timeout: float) -> float:
+        """A blocked connect or read never outlasts the deadline."""
+        return max(min(timeout, self.remaining()), 0.01)
+
+    def check(self, received: int) -> None:
+        """Raise LimitExceeded once the deadline has passed."""
+        if self.remaining() <= 0:
+            raise LimitExceeded(
+                f"{self.url}: deadline of {self.deadline:g} s (download.deadline_seconds) passed after "
+                f"{time.monotonic() - self.started:.1f} s with {received} bytes received"
+            )
+
+    def window(self, received: int) -> "_RateWindow":
+        return _RateWindow(self, received)
+
+
+class _RateWindow:
+    """Fails an attempt (retryably: the next connection may be faster) when fewer than
+    min_rate * rate_window bytes arrive in a window of rate_window seconds."""
+
+    def __init__(self, clock: _Clock, received: int):
+        self.clock = clock
+        self.start, self.start_bytes = time.monotonic(), received
+
+    def check(self, received: int) -> None:
+        clock, now = self.clock, time.monotonic()
+        elapsed = now - self.start
+        if clock.min_rate <= 0 or elapsed < clock.rate_window:
+            return
+        got = received - self.start_bytes
+        if got < clock.min_rate * elapsed:
+            raise _Transient(
+                f"slower than the minimum rate of {clock.min_rate:g} bytes/s over {clock.rate_window:g} s "
+                f"(download.min_kb_per_second, download.rate_window_seconds): {got} bytes in the last "
+                f"{elapsed:.1f} s, {received} bytes received"
+            )
+        self.start, self.start_bytes = now, received
 
 
 def file_digest(path, algorithm: str) -> str:
@@ -70,19 +162,22 @@ def _open(url: str, timeout: float, headers: dict[str, str] | None = None):
         raise _Transient(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _read(response, size: int | None) -> bytes:
-    """One block of the body (all of it for None); network failures mid-body are retryable."""
+def _read(response, size: int) -> bytes:
+    """What has arrived of the body, up to size bytes (b"" at its end), without waiting for a full
+    block, so that limits and progress are checked however slowly bytes come; network failures
+    mid-body are retryable."""
     try:
-        return response.read(size)
+        return response.read1(size)
     except (OSError, http.client.HTTPException) as exc:
         raise _Transient(f"{type(exc).__name__}: {exc}") from exc
 
 
 def _retrying(
     url: str, attempt: Callable[[], T], *, retries: int, backoff: float, log: logging.Logger,
-    state: Callable[[], str] = lambda: "",
+    state: Callable[[], str] = lambda: "", clock: _Clock | None = None,
 ) -> T:
-    """Run attempt() until it stops raising _Transient, sleeping backoff * 2**n before retry n+1."""
+    """Run attempt() until it stops raising _Transient, sleeping backoff * 2**n before retry n+1
+    (never past the clock's deadline, which the next attempt then reports)."""
     n = 0
     while True:
         try:
@@ -91,24 +186,54 @@ def _retrying(
             if n == retries:
                 raise UnreachableError(f"{url}: giving up after {retries} retries ({exc}){state()}") from exc
             delay = backoff * 2**n
+            if clock is not None:
+                delay = max(min(delay, clock.remaining()), 0.0)
             log.warning("%s: %s; retry %d/%d in %.2f s", url, exc, n + 1, retries, delay)
             time.sleep(delay)
             n += 1
 
 
-def fetch_text(url: str, *, timeout: float = 60.0, retries: int = 5, backoff: float = 1.0) -> str:
-    """GET a small text resource (e.g. a checksum listing) with the download retry policy."""
+def fetch_text(
+    url: str, *, timeout: float = 60.0, retries: int = 5, backoff: float = 1.0, max_bytes: int = MAX_LISTING_BYTES,
+    deadline: float = DEADLINE_SECONDS, min_rate: float = MIN_RATE, rate_window: float = RATE_WINDOW,
+) -> str:
+    """GET a small text resource (e.g. a checksum listing) with the download retry policy, held in
+    memory: more than max_bytes, announced or received, is a LimitExceeded naming the URL."""
+    clock = _Clock(url, deadline, min_rate, rate_window)
 
     def attempt() -> str:
+        clock.check(0)
         try:
-            response = _open(url, timeout)
+            response = _open(url, clock.socket_timeout(timeout))
         except urllib.error.HTTPError as exc:
             exc.close()
             raise DownloadError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
         with response:
-            return _read(response, None).decode("utf-8")
+            length = response.headers.get("Content-Length")
+            length = int(length) if length is not None else None
+            if length is not None and length > max_bytes:
+                raise LimitExceeded(
+                    f"{url}: announces {length} bytes, more than the limit of {max_bytes} bytes for a listing "
+                    "(download.max_listing_mb)"
+                )
+            data, window = bytearray(), clock.window(0)
+            while block := _read(response, LISTING_BLOCK):
+                if len(data) + len(block) > max_bytes:
+                    raise LimitExceeded(
+                        f"{url}: larger than the limit of {max_bytes} bytes for a listing (download.max_listing_mb): "
+                        f"stopped at {len(data) + len(block)} bytes"
+                    )
+                data += block
+                clock.check(len(data))
+                window.check(len(data))
+        if length is not None and len(data) < length:
+            raise _Transient(f"connection closed after {len(data)} of {length} bytes")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DownloadError(f"{url}: not UTF-8 text ({exc})") from exc
 
-    return _retrying(url, attempt, retries=retries, backoff=backoff, log=logger)
+    return _retrying(url, attempt, retries=retries, backoff=backoff, log=logger, clock=clock)
 
 
 def _verify(url: str, path: Path, expected_size: int | None, checksums: dict[str, str]) -> None:
@@ -123,10 +248,11 @@ def _verify(url: str, path: Path, expected_size: int | None, checksums: dict[str
 
 
 class _Progress:
-    """Progress lines at most every PROGRESS_STEP percent or PROGRESS_SECONDS, whichever first."""
+    """Progress lines at most every PROGRESS_STEP percent or every `seconds`, whichever first, so
+    a slow transfer keeps logging as long as any bytes arrive."""
 
-    def __init__(self, log: logging.Logger, url: str, done: int, total: int | None):
-        self.log, self.url, self.done, self.total = log, url, done, total
+    def __init__(self, log: logging.Logger, url: str, done: int, total: int | None, seconds: float = PROGRESS_SECONDS):
+        self.log, self.url, self.done, self.total, self.seconds = log, url, done, total, seconds
         self.started = self.last_time = time.monotonic()
         self.first = done
         self.last_percent = self._percent()
@@ -135,20 +261,20 @@ class _Progress:
         return 100.0 * self.done / self.total if self.total else 0.0
 
     def _rate(self) -> float:
-        return (self.done - self.first) / MB / max(time.monotonic() - self.started, 1e-9)
+        return (self.done - self.first) / max(time.monotonic() - self.started, 1e-9)
 
     def update(self, n: int) -> None:
         self.done += n
         now = time.monotonic()
         percent = self._percent()
-        if percent - self.last_percent >= PROGRESS_STEP or now - self.last_time >= PROGRESS_SECONDS:
+        if percent - self.last_percent >= PROGRESS_STEP or now - self.last_time >= self.seconds:
             self.last_percent, self.last_time = percent, now
-            of = f" of {self.total / MB:.1f} MB ({percent:.0f}%)" if self.total else ""
-            self.log.info("%s: %.1f MB%s at %.2f MB/s", self.url, self.done / MB, of, self._rate())
+            of = f" of {_size(self.total)} ({percent:.0f}%)" if self.total else ""
+            self.log.info("%s: %s%s at %s/s", self.url, _size(self.done), of, _size(self._rate()))
 
     def finish(self) -> None:
         elapsed = time.monotonic() - self.started
-        self.log.info("%s: transfer ended at %.1f MB in %.1f s (%.2f MB/s)", self.url, self.done / MB, elapsed, self._rate())
+        self.log.info("%s: transfer ended at %s in %.1f s (%s/s)", self.url, _size(self.done), elapsed, _size(self._rate()))
 
 
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
@@ -157,9 +283,32 @@ _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
 class _Transfer:
     """One file's transfer into its .part file, one HTTP request per attempt."""
 
-    def __init__(self, url: str, part: Path, expected_size: int | None, timeout: float, log: logging.Logger):
+    def __init__(
+        self, url: str, part: Path, expected_size: int | None, timeout: float, log: logging.Logger, *,
+        max_bytes: int = MAX_FILE_BYTES, clock: _Clock | None = None, progress_seconds: float = PROGRESS_SECONDS,
+    ):
         self.url, self.part, self.timeout, self.log = url, part, timeout, log
+        self.expected, self.max_bytes, self.progress_seconds = expected_size, max_bytes, progress_seconds
+        self.clock = clock or _Clock(url, DEADLINE_SECONDS, MIN_RATE, RATE_WINDOW)
         self.total = expected_size  # what the server reports when the caller gave no size
+
+    def cap(self) -> tuple[int, str]:
+        """The most the .part may hold, and where that limit comes from."""
+        if self.expected is not None:
+            return self.expected, "the expected size"
+        if self.total is not None:
+            return self.total, "the size the server announced"
+        return self.max_bytes, "download.max_file_gb"
+
+    def _over(self, received: int, announced: bool = False) -> LimitExceeded:
+        """The error for a body over the cap; the .part, whose contents cannot be trusted, goes."""
+        self.part.unlink(missing_ok=True)
+        cap, source = self.cap()
+        if announced:
+            return LimitExceeded(f"{self.url}: announces {received} bytes, more than the limit of {cap} bytes ({source})")
+        return LimitExceeded(
+            f"{self.url}: more than the limit of {cap} bytes ({source}): stopped at {received} bytes, {self.part.name} removed"
+        )
 
     def received(self) -> int:
         return self.part.stat().st_size if self.part.exists() else 0
@@ -170,13 +319,14 @@ class _Transfer:
 
     def attempt(self) -> None:
         offset = self.received()
-        if self.total is not None and offset > self.total:
+        self.clock.check(offset)
+        if offset > self.cap()[0]:
             self.log.warning("%s: %s is larger than the file; starting over", self.url, self.part)
             offset = 0
             self.part.write_bytes(b"")
         headers = {"Range": f"bytes={offset}-"} if offset else {}
         try:
-            response = _open(self.url, self.timeout, headers)
+            response = _open(self.url, self.clock.socket_timeout(self.timeout), headers)
         except urllib.error.HTTPError as exc:
             exc.close()
             if exc.code == 416 and offset:
@@ -189,13 +339,20 @@ class _Transfer:
                 offset = 0
             length = response.headers.get("Content-Length")
             length = int(length) if length is not None else None
-            progress = _Progress(self.log, self.url, offset, self.total)
+            cap = self.cap()[0]
+            progress = _Progress(self.log, self.url, offset, self.total, self.progress_seconds)
+            window = self.clock.window(offset)
             body = 0
             with open(self.part, mode) as fh:
                 while block := _read(response, BLOCK):
+                    if offset + body + len(block) > cap:
+                        fh.close()
+                        raise self._over(offset + body + len(block))
                     fh.write(block)
                     body += len(block)
                     progress.update(len(block))
+                    self.clock.check(offset + body)
+                    window.check(offset + body)
             progress.finish()
         if length is not None and body < length:
             raise _Transient(f"connection closed after {body} of {length} body bytes")
@@ -209,7 +366,9 @@ class _Transfer:
                 raise _Transient(f"Content-Range {response.headers.get('Content-Range')!r} does not resume at {offset}")
             if match.group(3) != "*":
                 self._learn_total(int(match.group(3)))
-            self.log.info("%s: resuming at %.1f MB", self.url, offset / MB)
+                if int(match.group(3)) > self.cap()[0]:
+                    raise self._over(int(match.group(3)), announced=True)
+            self.log.info("%s: resuming at %s", self.url, _size(offset))
             return "ab"
         if response.status == 200:
             if offset:
@@ -217,12 +376,14 @@ class _Transfer:
             length = response.headers.get("Content-Length")
             if length is not None:
                 self._learn_total(int(length))
+                if int(length) > self.cap()[0]:
+                    raise self._over(int(length), announced=True)
             self.log.info("%s: downloading to %s", self.url, self.part)
             return "wb"
         raise DownloadError(f"{self.url}: unexpected HTTP {response.status} {response.reason}")
 
     def _learn_total(self, total: int) -> None:
-        if self.total is None:
+        if self.total is None and total <= self.max_bytes:
             self.total = total
 
     def _unsatisfiable(self, offset: int, content_range: str) -> None:
@@ -246,9 +407,20 @@ def download(
     retries: int = 5,
     backoff: float = 1.0,
     timeout: float = 60.0,
+    max_bytes: int = MAX_FILE_BYTES,
+    deadline: float = DEADLINE_SECONDS,
+    min_rate: float = MIN_RATE,
+    rate_window: float = RATE_WINDOW,
+    progress_seconds: float = PROGRESS_SECONDS,
     log=None,
 ) -> Path:
-    """Download url to dest, resuming, retrying and verifying; dest appears only when verified."""
+    """Download url to dest, resuming, retrying and verifying; dest appears only when verified.
+
+    At most expected_size bytes are taken in, else the size the server announces, which may not
+    exceed max_bytes; more is a LimitExceeded (not retried) that removes the .part. The whole
+    download, retries included, must end within deadline seconds (LimitExceeded, the .part kept for
+    a later resume), and each attempt must average min_rate bytes/s over every rate_window seconds
+    (retried, resuming)."""
     log = log or logger
     dest = Path(dest)
     part = dest.with_name(dest.name + ".part")
@@ -266,9 +438,11 @@ def download(
             log.info("%s: already present and verified, not downloading", dest)
             return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
-    transfer = _Transfer(url, part, expected_size, timeout, log)
+    clock = _Clock(url, deadline, min_rate, rate_window)
+    transfer = _Transfer(url, part, expected_size, timeout, log, max_bytes=max_bytes, clock=clock,
+                         progress_seconds=progress_seconds)
     log.info("%s: start -> %s", url, dest)
-    _retrying(url, transfer.attempt, retries=retries, backoff=backoff, log=log, state=transfer.state)
+    _retrying(url, transfer.attempt, retries=retries, backoff=backoff, log=log, state=transfer.state, clock=clock)
     try:
         _verify(url, part, expected_size, checksums)
     except DownloadError:

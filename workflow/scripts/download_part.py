@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from qwemflow.download import download
+from qwemflow.download import download, download_options
 from qwemflow.jobs import log_to
 from qwemflow.sources import read_manifest
 
@@ -12,14 +12,12 @@ rows = [row for row in read_manifest(snakemake.input.manifest) if row["filename"
 if not rows:
     raise ValueError(f"{snakemake.input.manifest}: lists no file named {out.name}")
 row = rows[0]
-settings = snakemake.config["download"]  # retry settings are not a reason to download again
+# Retry settings and limits come from the config, not params: they are not a reason to download again.
 download(
     row["url"],
     out,
     expected_size=int(row["size"]) if row["size"] else None,
     checksums={algorithm: row[algorithm] for algorithm in ("md5", "sha1") if row[algorithm]},
-    retries=settings["retries"],
-    backoff=settings["backoff_seconds"],
-    timeout=settings["timeout_seconds"],
+    **download_options(snakemake.config["download"], "file"),
     log=log,
 )
