@@ -1,4 +1,5 @@
 import logging
+import re
 
 import numpy as np
 import pandas as pd
@@ -202,3 +203,21 @@ def test_fig4_draws_when_no_family_has_enough_pairs(tmp_path):
     )
     save_figure(figure, tmp_path / "f.pdf", tmp_path / "f.png")
     assert (tmp_path / "f.png").stat().st_size > 1000
+
+
+def test_fig4_panel_letters_are_distinct_and_in_reading_order():
+    rng = np.random.default_rng(0)
+    dims = [8, 16, 32, 64]
+    eigenvalues = pd.DataFrame([{"family": "verb-past-tense", "d": d, "eigenvalue": v} for d in dims for v in rng.uniform(0.1, 2, 5)])
+    fits = pd.DataFrame({"family": "verb-past-tense", "dim": dims, "n_vectors": 5, "noise_variance": 0.5, "bulk_ratio": 0.3,
+                         "effective_dim": 12.0, "outlier": 2.0})
+    power = pd.DataFrame({"family": "verb-past-tense", "eigenfeature": np.arange(1, 11), "power": rng.dirichlet(np.ones(10)),
+                          "words": ["went gone"] + [""] * 9})
+    curves = pd.DataFrame({"family": "verb-past-tense", "d": [4, 16, 64], "n_pairs": 5, "n_questions": 20,
+                           "snr": [1.5, 3.0, 6.0], "accuracy": [0.1, 0.3, 0.6]})
+    figure = fig4_figure(eigenvalues, fits, power, curves, "verb-past-tense", "synthetic")
+    titled = [ax for ax in figure.axes if ax.get_title()]
+    # reading order: top to bottom (rounded, so panels in one row tie), then left to right
+    titled.sort(key=lambda ax: (-round(ax.get_position().y1, 2), ax.get_position().x0))
+    letters = [re.match(r"\((\w)\)", ax.get_title()).group(1) for ax in titled]
+    assert letters == ["a", "b", "c", "d"]

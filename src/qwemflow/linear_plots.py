@@ -34,7 +34,8 @@ def _spectrum_panel(ax, eigenvalues: np.ndarray, fit: pd.Series, x_max: float) -
 def fig4_figure(eigenvalues: pd.DataFrame, fits: pd.DataFrame, power: pd.DataFrame, curves: pd.DataFrame, family: str, title: str) -> plt.Figure:
     """(a) spectra of R_d R_d^T / d of one family with the fitted Marchenko-Pastur bulk and the
     spike; (b) the mean task vector's power on the top eigenfeatures, the strongest named by
-    their words; (c) SNR and analogy accuracy of every family against d."""
+    their words; (c) SNR and (d) analogy accuracy of every family against d. Each panel's letter
+    appears once, in reading order (the paper puts SNR and accuracy together as its (c))."""
     figure = plt.figure(figsize=(15, 8.5))
     grid = figure.add_gridspec(4, 2, width_ratios=[1, 2.1], wspace=0.22, hspace=0.45)
     right = grid[:, 1].subgridspec(2, 2, hspace=0.35, wspace=0.3)
@@ -85,7 +86,7 @@ def fig4_figure(eigenvalues: pd.DataFrame, fits: pd.DataFrame, power: pd.DataFra
         ax.set_xscale("log")
         ax.set_xlabel("embedding dimension $d$")
     snr_ax.set_title("(c) spike strength", fontsize=10)
-    accuracy_ax.set_title("(c) accuracy", fontsize=10)
+    accuracy_ax.set_title("(d) analogy accuracy", fontsize=10)
     if not curves.empty:
         snr_ax.legend(fontsize=7)
     figure.suptitle(title, fontsize=11)

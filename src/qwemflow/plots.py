@@ -7,6 +7,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.cm import ScalarMappable  # noqa: E402
+from matplotlib.colors import BoundaryNorm  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 import pandas as pd  # noqa: E402
 
 # The paper's headline numbers: Wikipedia, V=10,000, d=200, Google analogies, paper protocol.
@@ -124,34 +127,55 @@ def singular_value_curves(trajectory: dict, modes: int, kind: str) -> pd.DataFra
     return pd.DataFrame({"row": kind, "mode": k.ravel(), "t_over_tau1": t.ravel(), "s2": s2.ravel()})
 
 
+def mode_colours(n_modes: int):
+    """One colour per mode k = 1..n_modes from the style's colormap, and the colorbar's mappable
+    (discrete, a tick per mode) that names them."""
+    cmap = plt.get_cmap().resampled(max(n_modes, 1))
+    norm = BoundaryNorm(np.arange(0.5, n_modes + 1.5), cmap.N)
+    return (lambda mode: cmap(int(mode) - 1)), ScalarMappable(norm=norm, cmap=cmap)
+
+
 def fig2_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
-    """Rows word2vec / QWEM / theory, columns by init; s_k^2 against t/tau_1 on a log axis."""
+    """Rows word2vec / QWEM / theory, columns by init; s_k^2 against t/tau_1 on a log axis.
+
+    As in the paper, measured curves are solid and the closed-form theory dotted, one colour per
+    mode k (named by the colorbar): the QWEM panels carry the theory of the same run dotted over
+    the measured curves; the theory row shows it alone. word2vec has no closed form (and its own
+    time unit), so its panels carry no theory.
+    """
     rows = ["word2vec", "qwem", "theory"]
     inits = sorted(set(curves["init"]), key=float, reverse=True)  # large init first
-    figure, axes = plt.subplots(len(rows), len(inits), figsize=(4.2 * len(inits), 7.5), sharex=True, squeeze=False)
-    colours = plt.get_cmap()
+    figure, axes = plt.subplots(len(rows), len(inits), figsize=(4.2 * len(inits) + 1.2, 8), sharex=True,
+                                squeeze=False, layout="constrained")
+    n_modes = int(curves["mode"].max()) if not curves.empty else 1
+    colour, mappable = mode_colours(n_modes)
+    layers = {"word2vec": [("word2vec", "-")], "qwem": [("qwem", "-"), ("theory", ":")], "theory": [("theory", ":")]}
     for i, row in enumerate(rows):
         for j, init in enumerate(inits):
             ax = axes[i, j]
-            panel = curves[(curves["row"] == row) & (curves["init"] == init)]
-            if panel.empty:
+            here = curves[curves["init"] == init]
+            if here[here["row"] == row].empty:
                 ax.text(0.5, 0.5, "not run", ha="center", va="center", transform=ax.transAxes, color="grey")
-            n_modes = panel["mode"].max() if not panel.empty else 1
-            for mode, line in panel.groupby("mode"):
-                ax.plot(line["t_over_tau1"], line["s2"], color=colours((mode - 1) / max(n_modes - 1, 1)),
-                        linestyle=":" if row == "theory" else "-", linewidth=1.4)
+            for source, style in layers[row]:
+                for mode, line in here[here["row"] == source].groupby("mode"):
+                    ax.plot(line["t_over_tau1"], line["s2"], color=colour(mode), linestyle=style,
+                            linewidth=1.6 if style == ":" else 1.3)
             ax.set_xscale("log")
             ax.set_xlim(0.5, 30)
             # gensim's own init (uniform, init_sz ~ 0.08 at d = 50) is drawn in the large-init column
             word2vec = f"word2vec, init {init}" if j == len(inits) - 1 else "word2vec (gensim's own init)"
-            names = {"word2vec": word2vec, "qwem": f"QWEM, init {init}", "theory": f"theory, init {init}"}
+            names = {"word2vec": word2vec, "qwem": f"QWEM, init {init} (theory dotted)", "theory": f"theory, init {init}"}
             ax.set_title(names[row], fontsize=10)
             if j == 0:
                 ax.set_ylabel("$s_k^2$")
             if i == len(rows) - 1:
                 ax.set_xlabel("$t / \\tau_1$")
+    key = [Line2D([], [], color="black", linestyle="-", label="measured"),
+           Line2D([], [], color="black", linestyle=":", linewidth=1.6, label="closed-form theory")]
+    figure.legend(handles=key, loc="outside lower center", ncols=2, fontsize=9, frameon=False)
+    bar = figure.colorbar(mappable, ax=axes, ticks=np.arange(1, n_modes + 1), shrink=0.6, aspect=30)
+    bar.set_label("mode $k$")
     figure.suptitle(title, fontsize=11)
-    figure.tight_layout()
     return figure
 
 
