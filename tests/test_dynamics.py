@@ -12,9 +12,12 @@ from qwemflow.dynamics import (
     expected_loss,
     gradient_factor,
     pair_weights,
+    quartic_distance,
     subspace_overlap,
     train,
+    train_in_eigenbasis,
 )
+from qwemflow.eigensolver import all_eigenpairs
 from qwemflow.targets import m_star
 from qwemflow.theory import growth_rates, half_time, mode_agreement, squared_singular_values, tau_1
 
@@ -101,6 +104,31 @@ def test_qwem_small_init_follows_the_closed_form_on_real_counts(default_run):
     # stepwise: when the first mode is half learned, the tenth has not started (below 1%)
     first_half = np.argmax(trajectory.singular_values[:, 0] ** 2 >= eigenvalues[0] / 2)
     assert trajectory.singular_values[first_half, d - 1] ** 2 < 0.01 * eigenvalues[d - 1]
+
+
+def test_qwem_in_the_eigenbasis_of_a_real_m_star_equals_the_plain_iteration(default_run):
+    """Rotated coordinates W' = U^T W give the same iterates, losses, singular values and
+    checkpoints as plain gradient descent, up to rounding (amplified by the growth of the modes,
+    10^12-fold here), on the M* of the bundled sample's 400 most frequent words."""
+    stats = np.load(default_run / "results/enwiki-sample/counts/V2000_L16.npz")
+    words = 400
+    positive, negative = pair_weights(stats["p_joint"][:words, :words], stats["p_word"][:words], "setting-3.1")
+    assert quartic_distance(positive, negative, "qwem") and not quartic_distance(positive, negative, "sgns")
+    eigenvalues, eigenvectors = all_eigenpairs(linearized_target(positive, negative, "qwem"))
+    eta = 0.1 / eigenvalues[0]
+    w0 = initial_embeddings(words, 20, 1e-12, seed=0)
+    n_steps = int(3 * tau_1(eigenvalues[0], eta, 1e-24))  # past the saturation of the first modes
+    record, checkpoints = log_spaced_steps(n_steps, 50), np.array([n_steps // 3, n_steps // 2])
+    plain = train(positive, negative, "qwem", w0, eta, n_steps, record, checkpoints)
+    rotated = train_in_eigenbasis(eigenvalues, eigenvectors, w0, eta, n_steps, record, checkpoints)
+    np.testing.assert_array_equal(rotated.steps, plain.steps)
+    np.testing.assert_allclose(rotated.singular_values, plain.singular_values, rtol=1e-7)
+    np.testing.assert_allclose(rotated.loss, plain.loss, rtol=1e-9, atol=1e-10 * np.abs(plain.loss).max())
+    np.testing.assert_allclose(rotated.checkpoints, plain.checkpoints, rtol=0, atol=1e-11 * np.abs(plain.checkpoints).max())
+    np.testing.assert_allclose(rotated.final, plain.final, rtol=0, atol=1e-8 * np.abs(plain.final).max())
+    assert plain.singular_values[-1, 0] ** 2 > 0.9 * eigenvalues[0]  # the run did learn
+    with pytest.raises(ValueError, match="every eigenpair"):
+        train_in_eigenbasis(eigenvalues[:20], eigenvectors[:, :20], w0, eta, 1, record[:1])
 
 
 @pytest.mark.workflow

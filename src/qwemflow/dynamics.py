@@ -1,6 +1,6 @@
 """Learning dynamics of tied-weight word embeddings: gradient descent on the exact expected loss,
-computed from the stored P(i,j) and P(i) (PAPER.md, "Losses"), full batch or by minibatches of
-sampled pairs.
+computed from the stored P(i,j) and P(i) (docs/science.md, "Losses and reweightings"), full batch
+or by minibatches of sampled pairs.
 
 The loss of W (one embedding matrix, s_ij = w_i . w_j) is
     sum_ij  A+_ij l+(s_ij) + A-_ij l-(s_ij),
@@ -93,6 +93,12 @@ def linearized_target(positive: np.ndarray, negative: np.ndarray, loss: str) -> 
     """
     slope_plus, slope_minus = _pair_loss_derivatives(np.zeros(1), loss)
     return -2 * (slope_plus[0] * positive + slope_minus[0] * negative)
+
+
+def quartic_distance(positive: np.ndarray, negative: np.ndarray, loss: str) -> bool:
+    """Whether the loss is (1/4)||W W^T - M*||^2 up to a constant, M* = 2 (A+ - A-): the qwem
+    loss with A+ + A- = 1 everywhere (Setting 3.1 with psi = 1)."""
+    return loss == "qwem" and np.allclose(positive + negative, 1.0)
 
 
 class PairSampler:
@@ -194,9 +200,9 @@ def train(
     w = w0.copy()
     record = set(int(s) for s in record_steps)
     keep = set(int(s) for s in checkpoint_steps if s <= n_steps)
-    # qwem with A+ + A- = 1 everywhere (Setting 3.1, psi = 1): 2 G W = W (W^T W) - M* W.
+    # 2 G W = W (W^T W) - M* W when the loss is a distance to M* (quartic_distance)
     target = None
-    if sampler is None and loss == "qwem" and np.allclose(positive + negative, 1.0):
+    if sampler is None and quartic_distance(positive, negative, loss):
         target = positive - negative  # = M*/2
     full_gradient = sampler is None and target is None
     steps, losses, spectra, saved = [], [], [], []
@@ -229,6 +235,57 @@ def train(
         checkpoint_steps=np.array(sorted(keep)),
         checkpoints=np.array(saved) if saved else np.zeros((0, *w.shape)),
         final=w,
+    )
+
+
+def train_in_eigenbasis(
+    eigenvalues: np.ndarray,
+    eigenvectors: np.ndarray,
+    w0: np.ndarray,
+    learning_rate: float,
+    n_steps: int,
+    record_steps: np.ndarray,
+    checkpoint_steps: np.ndarray = np.array([], dtype=int),
+    progress_every: int = 1000,
+) -> Trajectory:
+    """Full-batch gradient descent on (1/4)||W W^T - M*||^2 (the quartic_distance case of train),
+    given all eigenpairs of M* = U diag(lambda) U^T, in rotated coordinates W' = U^T W.
+
+    The step W <- W - eta (W W^T W - M* W) becomes W' <- W' (1 + eta lambda) - eta W' (W'^T W'),
+    because W^T W = W'^T W': the same iterates up to rounding, at O(V d^2) a step instead of
+    O(V^2 d). Singular values are those of W'; the loss, as train records it (the expected loss,
+    which differs from the distance by the constant -||M*||^2/4), is
+    (||W'^T W'||^2 - 2 sum_i lambda_i |w'_i|^2) / 4. Checkpoints and the final W are rotated back.
+    """
+    if eigenvectors.shape[1] != eigenvectors.shape[0] or len(eigenvalues) != eigenvectors.shape[0]:
+        raise ValueError(f"train_in_eigenbasis needs every eigenpair of M*, got {len(eigenvalues)} of {eigenvectors.shape[0]}")
+    w = eigenvectors.T @ w0
+    growth = (1.0 + learning_rate * np.asarray(eigenvalues, dtype=np.float64))[:, None]
+    record = set(int(s) for s in record_steps)
+    keep = set(int(s) for s in checkpoint_steps if s <= n_steps)
+    steps, losses, spectra, saved = [], [], [], []
+    for step in range(n_steps + 1):
+        gram = w.T @ w
+        if step in record:
+            if not np.isfinite(gram).all():
+                raise FloatingPointError(f"gradient descent diverged: W is not finite at step {step}; lower the learning rate")
+            steps.append(step)
+            losses.append(float(np.sum(gram**2) - 2 * np.sum(eigenvalues * np.einsum("ij,ij->i", w, w))) / 4)
+            spectra.append(np.linalg.svd(w, compute_uv=False))
+        if step in keep:
+            saved.append(eigenvectors @ w)
+        if step % progress_every == 0:
+            log.info("step %d/%d", step, n_steps)
+        if step == n_steps:
+            break
+        w = growth * w - learning_rate * (w @ gram)
+    return Trajectory(
+        steps=np.array(steps),
+        loss=np.array(losses),
+        singular_values=np.array(spectra),
+        checkpoint_steps=np.array(sorted(keep)),
+        checkpoints=np.array(saved) if saved else np.zeros((0, *w0.shape)),
+        final=eigenvectors @ w,
     )
 
 

@@ -59,6 +59,12 @@ def top_eigenpairs(matrix: np.ndarray, k: int, rtol: float = 1e-8, seed: int = 0
         return lapack_top_eigenpairs(matrix, k)
 
 
+def all_eigenpairs(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every eigenpair, eigenvalues in decreasing order (LAPACK's divide and conquer)."""
+    values, vectors = np.linalg.eigh(matrix)
+    return values[::-1].copy(), vectors[:, ::-1].copy()
+
+
 def lapack_top_eigenpairs(matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     size = matrix.shape[0]
     values, vectors = scipy.linalg.eigh(matrix, subset_by_index=[size - k, size - 1], driver="evr")

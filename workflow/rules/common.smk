@@ -39,7 +39,7 @@ ENV = "../../envs/qwemflow.yaml"
 
 wildcard_constraints:
     corpus=r"[A-Za-z0-9][A-Za-z0-9._-]*",
-    part=r"[0-9]{3,}",
+    part=r"[0-9][0-9][0-9]+",
     V=r"[0-9]+",
     L=r"[0-9]+",
     d=r"[0-9]+",

@@ -1,5 +1,7 @@
 """One learning-dynamics run, recorded at log-spaced steps, with the closed-form theory beside it."""
 
+import time
+
 import numpy as np
 
 from qwemflow.dynamics import (
@@ -8,10 +10,12 @@ from qwemflow.dynamics import (
     linearized_target,
     log_spaced_steps,
     pair_weights,
+    quartic_distance,
     subspace_overlap,
     train,
+    train_in_eigenbasis,
 )
-from qwemflow.eigensolver import top_eigenpairs
+from qwemflow.eigensolver import all_eigenpairs, top_eigenpairs
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
 from qwemflow.targets import m_star
@@ -34,7 +38,18 @@ else:
     with np.load(snakemake.input.spectrum) as spectrum:
         mstar_vectors = spectrum["vectors"][:, :dim]
 # The theory's modes: eigenpairs of the step's linearization at W = 0 (M* itself for QWEM under Setting 3.1).
-eigenvalues, eigenvectors = top_eigenpairs(linearized_target(positive, negative, run["loss"]), dim)
+# Full-batch QWEM under Setting 3.1 trains in M*'s eigenbasis, which needs all of them.
+batch_size = settings["batch_size"]
+in_eigenbasis = batch_size is None and quartic_distance(positive, negative, run["loss"])
+linearized = linearized_target(positive, negative, run["loss"])
+if in_eigenbasis:
+    start = time.perf_counter()
+    all_values, all_vectors = all_eigenpairs(linearized)
+    log.info("all %d eigenpairs of M* in %.1f s: training in its eigenbasis", len(all_values), time.perf_counter() - start)
+    eigenvalues, eigenvectors = all_values[:dim], all_vectors[:, :dim]
+else:
+    eigenvalues, eigenvectors = top_eigenpairs(linearized, dim)
+del linearized
 learning_rate = settings["learning_rate"] / eigenvalues[0]
 w0 = initial_embeddings(positive.shape[0], dim, run["init"], settings["seed"])
 # The theory's initial value of each mode: the random initialization's energy along it.
@@ -44,17 +59,22 @@ if not tau1 > 0:
     raise ValueError(f"dynamics run {name}: init {run['init']} is not small next to lambda_1 = {eigenvalues[0]:.4g}")
 n_steps = int(np.ceil(settings["t_max_over_tau1"] * tau1))
 record_steps = log_spaced_steps(n_steps, settings["n_records"])
-batch_size = settings["batch_size"]
 sampler = None if batch_size is None else PairSampler(p_joint, p_word, positive, negative, batch_size, settings["seed"])
 log.info("%s: %s loss, %s weights, %d words, init %g, eta = %.3g / lambda_1, tau_1 = %.1f steps, %d steps, %s",
          name, run["loss"], run["reweighting"], len(p_word), run["init"], settings["learning_rate"], tau1, n_steps,
          "full batch" if sampler is None else f"minibatches of {batch_size} positive and {batch_size} negative pairs")
 checkpoints = np.unique(np.round(tau1 * np.array([1.1, 1.4, 4.0])).astype(int))  # 1 mode, a few, all
+start = time.perf_counter()
 try:
-    trajectory = train(positive, negative, run["loss"], w0, learning_rate, n_steps, record_steps, checkpoints, sampler,
-                       progress_every=max(1, n_steps // 20))
+    if in_eigenbasis:
+        trajectory = train_in_eigenbasis(all_values, all_vectors, w0, learning_rate, n_steps, record_steps, checkpoints,
+                                         progress_every=max(1, n_steps // 20))
+    else:
+        trajectory = train(positive, negative, run["loss"], w0, learning_rate, n_steps, record_steps, checkpoints, sampler,
+                           progress_every=max(1, n_steps // 20))
 except FloatingPointError as error:
     raise FloatingPointError(f"dynamics run {name} (learning_rate {settings['learning_rate']}): {error}") from None
+log.info("%d steps in %.1f s", n_steps, time.perf_counter() - start)
 theory = squared_singular_values(trajectory.steps, eigenvalues, learning_rate, u0)
 overlap = subspace_overlap(trajectory.final, mstar_vectors)
 agreement = mode_agreement(trajectory.steps, trajectory.singular_values**2, eigenvalues, learning_rate, u0)
