@@ -251,7 +251,7 @@ def test_ablation_minibatch_and_small_init_word2vec_in_the_dag(default_run):
 @pytest.mark.workflow
 def test_results_summary(default_run):
     summary = (default_run / "results/enwiki-sample/summary/V2000_L16_d50/summary.md").read_text()
-    assert "word2vec (SGNS) 68%" in summary and "| QWEM |" in summary
+    assert "word2vec (paper: tied SGNS) 68%" in summary and "| QWEM |" in summary
     assert "run qwem: modes 1-10 reach half the theory's height within" in summary
     overlap = float(summary.split("overlaps the top-10 eigenvectors of M* at ")[1].split()[0])
     assert 0.3 < overlap <= 1.0

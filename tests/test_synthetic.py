@@ -66,16 +66,19 @@ def test_weights_must_leave_room_for_background_words():
 
 @pytest.fixture(scope="module")
 def synthetic_run(tmp_path_factory):
-    """The default synthetic corpus (4M tokens, 2 parts) through the DAG up to the M* embeddings,
-    with d = the rank of the planted structure (topic contrasts, attribute contrasts, a few more)."""
+    """The default synthetic corpus (4M tokens, 2 parts) through the DAG up to the M* embeddings
+    and the paper's own word2vec (the sgns-tied dynamics run), with d = the rank of the planted
+    structure (topic contrasts, attribute contrasts, a few more)."""
     workdir = workflow_dir(tmp_path_factory.mktemp("synthetic-run"))
     config = yaml.safe_load((workdir / "config.yaml").read_text())
     config["corpus"].update(name="synthetic", source="synthetic")
     config.update(vocab_size=500, dim=12)
+    config["dynamics"]["runs"]["sgns-tied"] = {"loss": "sgns", "reweighting": "word2vec", "init": 1e-12}
     (workdir / "config.yaml").write_text(yaml.safe_dump(config))
     run_snakemake(
         workdir, "--cores", "2",
         "results/synthetic/embeddings/V500_L16_d12/mstar.txt", "results/synthetic/spectra/V500_L16/mstar.npz",
+        "results/synthetic/embeddings/V500_L16_d12/sgns-tied.txt",
     )
     return workdir / "results" / "synthetic", SyntheticCorpus.from_config(config["corpus"]["synthetic"])
 
@@ -114,6 +117,20 @@ def test_m_star_embeddings_solve_the_planted_analogies(synthetic_run):
     pairs_per_attribute = corpus.n_topics * 2 ** (corpus.n_attributes - 1)
     assert table.loc["full", "n_pairs"] == corpus.n_attributes * pairs_per_attribute  # all planted words are in the vocabulary
     assert table.loc["full", "accuracy"] > 0.97, table
+
+
+def test_tied_sgns_run_in_the_dag_solves_the_planted_analogies(synthetic_run):
+    """The paper's own word2vec (tied weights, word2vec's subsampling and negatives, small init,
+    full-batch gradient descent to 30 tau_1) becomes an embedding in word2vec format that learns
+    the planted structure."""
+    results, corpus = synthetic_run
+    run = np.load(results / "dynamics" / "V500_L16_d12" / "sgns-tied.npz")
+    assert run["steps"][-1] >= 30 * float(run["tau1"])
+    assert np.all(np.diff(run["loss"]) <= 1e-12) and run["loss"][-1] < run["loss"][0] - 0.05
+    words, vectors = load_word2vec(results / "embeddings" / "V500_L16_d12" / "sgns-tied.txt")
+    np.testing.assert_allclose(vectors, run["final"], rtol=1e-6)
+    table = paper_protocol_analogies(words, vectors, corpus.analogy_sections()).set_index("category")
+    assert table.loc["full", "accuracy"] > 0.9, table
 
 
 def test_merging_count_shards_is_exact_and_holds_one_shard_at_a_time(tmp_path):

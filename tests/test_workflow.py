@@ -1,5 +1,6 @@
 """The real DAG, end to end: the default config offline, and an enwiki dump from a local mirror."""
 
+import bz2
 import hashlib
 import tarfile
 import zipfile
@@ -182,8 +183,9 @@ def test_men_downloaded_and_verified_from_a_server(tmp_path):
 
 
 def test_text8_and_local_sources(tmp_path, bundled_dump):
-    """text8 (a zip with one unbroken text, fetched over HTTP with its size checked) and a local
-    plain-text corpus (one document a line) run through the same stages."""
+    """text8 (a zip with one unbroken text, fetched over HTTP with its size checked), a local
+    plain-text corpus (one document a line) and the same documents as a WikiExtractor tree (a
+    .bz2 file and a plain one, each its own part) run through the same stages."""
     documents = [" ".join(article) for article in iter_tokenized_articles(bundled_dump, min_words=50)][:40]
     (tmp_path / "srv").mkdir()
     archive = tmp_path / "srv" / "text8.zip"
@@ -191,16 +193,28 @@ def test_text8_and_local_sources(tmp_path, bundled_dump):
         z.writestr("text8", " " + " ".join(documents))
     local = tmp_path / "my-corpus.txt"
     local.write_text("\n".join(documents) + "\n")
+    extract = tmp_path / "extract" / "AA"
+    extract.mkdir(parents=True)
+    wikiextractor = [f'<doc id="{i}" url="https://en.wikipedia.org/wiki?curid={i}" title="Title {i}">\nTitle {i}\n\n{doc}\n</doc>\n'
+                     for i, doc in enumerate(documents)]
+    (extract / "wiki_00.bz2").write_bytes(bz2.compress("".join(wikiextractor[:20]).encode()))
+    (extract / "wiki_01").write_text("".join(wikiextractor[20:]))
     with FileServer(tmp_path / "srv") as server:
-        for source in ("text8", "local"):
+        for source in ("text8", "local", "wikiextractor"):
             workdir = workflow_dir(tmp_path / source)
             config = yaml.safe_load((workdir / "config.yaml").read_text())
-            config["corpus"].update(name=source, source=source)
+            config["corpus"].update(name=source, source="local" if source == "wikiextractor" else source)
             config["corpus"]["text8"].update(url=server.url("text8.zip"), size=archive.stat().st_size)
-            config["corpus"]["local"]["paths"] = [str(local)]
+            config["corpus"]["local"].update(paths=[str(extract.parent if source == "wikiextractor" else local)], part_mb=0.001)
             config["vocab_size"] = 500
             (workdir / "config.yaml").write_text(yaml.safe_dump(config))
             run_snakemake(workdir, "--cores", "2", "counts")
+    parts = [np.load(tmp_path / f"wikiextractor/results/wikiextractor/tokens/V500/{part}.npz") for part in ("001", "002")]
+    extracted = np.load(tmp_path / "wikiextractor/results/wikiextractor/counts/V500_L16.npz")
+    local_counts = np.load(tmp_path / "local/results/local/counts/V500_L16.npz")
+    np.testing.assert_array_equal(np.concatenate([part["ids"] for part in parts]), np.load(tmp_path / "local/results/local/tokens/V500/001.npz")["ids"])
+    for key in ("counts", "n_pairs", "word_counts"):
+        np.testing.assert_array_equal(extracted[key], local_counts[key])
     text8 = np.load(tmp_path / "text8/results/text8/tokens/V500/001.npz")
     by_line = np.load(tmp_path / "local/results/local/tokens/V500/001.npz")
     assert len(text8["offsets"]) == 2 and len(by_line["offsets"]) == 41  # one document vs 40 articles

@@ -13,9 +13,11 @@ from matplotlib.lines import Line2D  # noqa: E402
 import pandas as pd  # noqa: E402
 
 # The paper's headline numbers: Wikipedia, V=10,000, d=200, Google analogies, paper protocol.
-PAPER_ANALOGY = {"sgns": 0.68, "qwem": 0.66, "ppmi": 0.51}
+# Their word2vec is tied-weight SGNS trained by SGD (the dynamics run sgns-tied here), not gensim's.
+PAPER_ANALOGY = {"sgns-tied": 0.68, "qwem": 0.66, "ppmi": 0.51}
 MODEL_LABELS = {
-    "sgns": "word2vec (SGNS)",
+    "sgns": "word2vec (gensim)",
+    "sgns-tied": "word2vec (paper: tied SGNS)",
     "qwem": "QWEM",
     "mstar": "M* (closed form)",
     "pmi": "PMI",
@@ -190,7 +192,54 @@ def snapshot_projections(snapshots: np.ndarray, labels: list[str], words: list[s
     return pd.concat(tables, ignore_index=True)
 
 
-def fig1_figure(curves: pd.DataFrame, points: pd.DataFrame, labelled: list[str], title: str) -> plt.Figure:
+def is_dynamics_run(trajectory) -> bool:
+    """Whether a trajectory is a run of this project's trainer (steps, loss, checkpoints, a
+    closed-form tau_1) rather than gensim's recording (words trained on, snapshots)."""
+    return "steps" in trajectory
+
+
+def word2vec_curves(trajectory: dict, modes: int) -> pd.DataFrame:
+    """singular_value_curves of a word2vec trajectory, row 'word2vec': gensim's recording, or a
+    dynamics run of tied-weight SGNS (the paper's own word2vec) in units of its tau_1."""
+    if is_dynamics_run(trajectory):
+        return singular_value_curves(trajectory, modes, "qwem").assign(row="word2vec")
+    return singular_value_curves(trajectory, modes, "word2vec")
+
+
+def fig1_tables(qwem: dict, word2vec: dict, modes: int, words: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Figure 1's numbers: curves (row, kind = loss | s2 | theory, mode, t_over_tau1, value) and
+    snapshot points (three embeddings of each row on principal directions 1 and 3). word2vec is
+    gensim's recording or a tied-SGNS dynamics run, which also has a loss and checkpoints."""
+
+    def long(table, kind, row):
+        return table.rename(columns={"s2": "value"}).assign(kind=kind, row=row)
+
+    def loss(run, row):
+        return pd.DataFrame({"row": row, "kind": "loss", "mode": 0, "t_over_tau1": run["steps"] / run["tau1"], "value": run["loss"]})
+
+    curves = [
+        long(singular_value_curves(qwem, modes, "qwem"), "s2", "qwem"),
+        long(singular_value_curves(qwem, modes, "theory"), "theory", "qwem"),
+        loss(qwem, "qwem"),
+        long(word2vec_curves(word2vec, modes), "s2", "word2vec"),
+    ]
+    points = [
+        snapshot_projections(qwem["checkpoints"], ["QWEM early", "QWEM middle", "QWEM late"], words,
+                             qwem["checkpoint_steps"] / qwem["tau1"]).assign(row="qwem"),
+    ]
+    if is_dynamics_run(word2vec):
+        curves.append(loss(word2vec, "word2vec"))
+        points.append(snapshot_projections(word2vec["checkpoints"], ["word2vec early", "word2vec middle", "word2vec late"], words,
+                                           word2vec["checkpoint_steps"] / word2vec["tau1"]).assign(row="word2vec"))
+    else:
+        points.append(snapshot_projections(word2vec["snapshots"], ["word2vec 1%", "word2vec 10%", "word2vec end"], words,
+                                           word2vec["snapshot_words"] / word2vec_time_unit(word2vec)).assign(row="word2vec"))
+    curves = pd.concat(curves, ignore_index=True)[["row", "kind", "mode", "t_over_tau1", "value"]]
+    return curves, pd.concat(points, ignore_index=True)
+
+
+def fig1_figure(curves: pd.DataFrame, points: pd.DataFrame, labelled: list[str], title: str,
+                word2vec_label: str = "word2vec (gensim)") -> plt.Figure:
     """Rows QWEM / word2vec; columns loss, s_k^2 (theory dotted), three embedding snapshots on
     principal directions 1 and 3 with a few words labelled."""
     rows = ["qwem", "word2vec"]
@@ -205,7 +254,7 @@ def fig1_figure(curves: pd.DataFrame, points: pd.DataFrame, labelled: list[str],
         else:
             ax.plot(loss["t_over_tau1"], loss["value"], color="black")
         ax.set_xscale("log")
-        ax.set_title(f"{ {'qwem': 'QWEM', 'word2vec': 'word2vec (gensim)'}[row]}: loss", fontsize=10)
+        ax.set_title(f"{ {'qwem': 'QWEM', 'word2vec': word2vec_label}[row]}: loss", fontsize=10)
         ax = axes[i, 1]
         n_modes = max(int(data["mode"].max()), 1)
         for kind, style in (("s2", "-"), ("theory", ":")):

@@ -92,7 +92,7 @@ def results_markdown(setting: dict, corpus: dict, table: pd.DataFrame, eigenfeat
     paper = ", ".join(f"{MODEL_LABELS[m]} {100 * v:.0f}%" for m, v in PAPER_ANALOGY.items())
     scores = table.set_index("model")["Google analogies"]
     ours = ", ".join(
-        f"{MODEL_LABELS[m]} {100 * scores[MODEL_LABELS[m]]:.1f}%" for m in PAPER_ANALOGY if MODEL_LABELS[m] in scores.index
+        f"{MODEL_LABELS[m]} {100 * scores[MODEL_LABELS[m]]:.1f}%" for m in ("sgns", *PAPER_ANALOGY) if MODEL_LABELS[m] in scores.index
     )
     vocab_size = int(setting["V"])
     features = eigenfeature_markdown(eigenfeatures)

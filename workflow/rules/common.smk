@@ -10,14 +10,27 @@ from qwemflow.sources import is_local, local_path, read_manifest
 
 validate(config, schema="../schemas/config.schema.yaml")
 
+if config["corpus"]["source"] == "local" and not config["corpus"]["local"]["paths"]:
+    raise ValueError(
+        "config: corpus.source is 'local' but corpus.local.paths is empty; set it, e.g."
+        " --config 'corpus={local: {paths: [/data/enwiki-extract]}}'"
+    )
 if config["spectral"]["n_eigenpairs"] < config["dim"]:
     raise ValueError(f"config: spectral.n_eigenpairs ({config['spectral']['n_eigenpairs']}) must be >= dim ({config['dim']})")
 _figure_runs = {f"fig2.{role}": run for role, run in config["figures"]["fig2"].items() if role.endswith("_run")}
+if config["figures"]["word2vec_run"] is not None:
+    _figure_runs["word2vec_run"] = config["figures"]["word2vec_run"]
 _figure_runs.update({f"ablation.panels['{panel}']": run for panel, run in config["figures"]["ablation"]["panels"].items()})
 for _role, _run in _figure_runs.items():
     if _run not in config["dynamics"]["runs"]:
         raise ValueError(f"config: figures.{_role} names '{_run}', which is not one of dynamics.runs")
 _small_init = config["dynamics"]["runs"][config["figures"]["fig2"]["small_init_run"]]["init"]
+_word2vec_run = config["figures"]["word2vec_run"]
+if _word2vec_run is not None and config["dynamics"]["runs"][_word2vec_run]["init"] != _small_init:
+    raise ValueError(
+        f"config: figures.word2vec_run ({_word2vec_run}) must start from the init of figures.fig2.small_init_run"
+        f" ({_small_init}): Figure 2 draws it in the small-init column"
+    )
 if config["word2vec"]["small_init"] not in (None, _small_init):
     raise ValueError(
         f"config: word2vec.small_init ({config['word2vec']['small_init']}) must equal the init of figures.fig2.small_init_run"
@@ -29,7 +42,10 @@ V = config["vocab_size"]
 L = config["window"]
 D = config["dim"]
 SETTING = f"V{V}_L{L}_d{D}"
-MODELS = ["sgns", *config["spectral"]["targets"], *(["qwem"] if "qwem" in config["dynamics"]["runs"] else [])]
+for _run in config["dynamics"]["table_runs"]:
+    if _run not in config["dynamics"]["runs"]:
+        raise ValueError(f"config: dynamics.table_runs names '{_run}', which is not one of dynamics.runs")
+MODELS = ["sgns", *config["spectral"]["targets"], *config["dynamics"]["table_runs"]]
 for _pair in config["figures"]["appendix"]["overlap_pairs"]:
     for _model in _pair:
         if _model not in MODELS:
@@ -44,7 +60,7 @@ wildcard_constraints:
     L=r"[0-9]+",
     d=r"[0-9]+",
     target=r"mstar|pmi|ppmi|ppmi-cds|g",
-    model=r"sgns|qwem|mstar|pmi|ppmi|ppmi-cds",
+    model=r"sgns|sgns-tied|qwem|mstar|pmi|ppmi|ppmi-cds",
     run="|".join(re.escape(run) for run in config["dynamics"]["runs"]),
 
 
@@ -110,7 +126,8 @@ def dense_mem_mb(wildcards, copies=4):
 
 
 def fig2_runs(wildcards):
-    """The two QWEM runs (small and large init) and the gensim trajectories that Figure 2 draws."""
+    """The two QWEM runs (small and large init) and the word2vec trajectories that Figure 2 draws:
+    gensim's, and at small init the configured figures.word2vec_run where there is one."""
     fig2 = config["figures"]["fig2"]
     base = f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}"
     runs = {
@@ -118,9 +135,17 @@ def fig2_runs(wildcards):
         "large": f"{base}/{fig2['large_init_run']}.npz",
         "word2vec": f"{base}/word2vec.npz",
     }
-    if config["word2vec"]["small_init"] is not None:
+    if config["figures"]["word2vec_run"] is not None:
+        runs["word2vec_small"] = f"{base}/{config['figures']['word2vec_run']}.npz"
+    elif config["word2vec"]["small_init"] is not None:
         runs["word2vec_small"] = f"{base}/word2vec-small-init.npz"
     return runs
+
+
+def fig1_word2vec(wildcards):
+    """The trajectory of Figure 1's word2vec row: figures.word2vec_run, else gensim's."""
+    run = config["figures"]["word2vec_run"] or "word2vec"
+    return f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}/{run}.npz"
 
 
 def word2vec_mem_mb(wildcards, input):

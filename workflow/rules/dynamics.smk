@@ -27,16 +27,18 @@ rule dynamics:
         "../scripts/train_dynamics.py"
 
 
-rule qwem_embedding:
+rule dynamics_embedding:
     input:
-        dynamics="results/{corpus}/dynamics/V{V}_L{L}_d{d}/qwem.npz",
+        dynamics="results/{corpus}/dynamics/V{V}_L{L}_d{d}/{model}.npz",
         vocab="results/{corpus}/vocab/V{V}.tsv",
     output:
-        "results/{corpus}/embeddings/V{V}_L{L}_d{d}/qwem.txt",
+        "results/{corpus}/embeddings/V{V}_L{L}_d{d}/{model}.txt",
+    wildcard_constraints:
+        model="qwem|sgns-tied",
     log:
-        "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/qwem.log",
+        "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/{model}.log",
     benchmark:
-        "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/qwem.tsv"
+        "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/{model}.tsv"
     threads: 1
     resources:
         mem_mb=1000,
@@ -44,4 +46,4 @@ rule qwem_embedding:
     conda:
         ENV
     script:
-        "../scripts/qwem_embedding.py"
+        "../scripts/dynamics_embedding.py"

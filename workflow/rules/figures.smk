@@ -124,7 +124,7 @@ rule fig2:
 rule fig1_data:
     input:
         qwem=lambda wildcards: fig2_runs(wildcards)["small"],
-        word2vec="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec.npz",
+        word2vec=fig1_word2vec,
         vocab="results/{corpus}/vocab/V{V}.tsv",
     output:
         curves="results/{corpus}/figures/V{V}_L{L}_d{d}/fig1_curves.csv",
@@ -159,6 +159,7 @@ rule fig1:
     params:
         style=config["figures"]["style"],
         labelled_words=config["figures"]["fig1"]["labelled_words"],
+        word2vec_label="word2vec (gensim)" if config["figures"]["word2vec_run"] is None else f"word2vec (tied SGNS, run {config['figures']['word2vec_run']})",
     log:
         "logs/{corpus}/figures/V{V}_L{L}_d{d}/fig1.log",
     benchmark:

@@ -6,8 +6,10 @@ from qwemflow.jobs import log_to
 from qwemflow.vocab import write_word_counts
 
 log = log_to(snakemake.log[0])
-log.info("extracting %s (articles of at least %d words)", ", ".join(snakemake.input), snakemake.params.min_article_words)
+files = list(snakemake.input)
+log.info("extracting %d file(s), %s to %s (articles of at least %d words)", len(files), files[0], files[-1],
+         snakemake.params.min_article_words)
 with atomic_output(snakemake.output.text) as text_tmp:
-    counts = write_articles(iter_tokenized_articles(snakemake.input, snakemake.params.min_article_words), text_tmp)
+    counts = write_articles(iter_tokenized_articles(files, snakemake.params.min_article_words), text_tmp)
     with atomic_output(snakemake.output.word_counts) as counts_tmp:
         write_word_counts(sorted(counts.items(), key=lambda item: (-item[1], item[0])), counts_tmp)

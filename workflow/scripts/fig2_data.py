@@ -5,7 +5,7 @@ import pandas as pd
 
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
-from qwemflow.plots import singular_value_curves
+from qwemflow.plots import singular_value_curves, word2vec_curves
 
 log = log_to(snakemake.log[0])
 modes, inits = snakemake.params.modes, snakemake.params.inits
@@ -18,9 +18,9 @@ for size in ("large", "small"):
 # the large kind, so its trajectory is drawn in the large-init column.
 with np.load(snakemake.input.word2vec) as run:
     tables.append(singular_value_curves(run, modes, "word2vec").assign(init=f"{inits['large']:g}"))
-if "word2vec_small" in snakemake.input.keys():
+if "word2vec_small" in snakemake.input.keys():  # gensim from a small init, or figures.word2vec_run
     with np.load(snakemake.input.word2vec_small) as run:
-        tables.append(singular_value_curves(run, modes, "word2vec").assign(init=f"{inits['small']:g}"))
+        tables.append(word2vec_curves(dict(run), modes).assign(init=f"{inits['small']:g}"))
 curves = pd.concat(tables, ignore_index=True)[["row", "init", "mode", "t_over_tau1", "s2"]]
 with atomic_output(snakemake.output[0]) as tmp:
     curves.to_csv(tmp, index=False)

@@ -14,6 +14,7 @@ figure = fig1_figure(
     pd.read_csv(snakemake.input.points, keep_default_na=False),
     snakemake.params.labelled_words,
     f"QWEM (top) and word2vec (bottom), {w.corpus} (V = {w.V}, L = {w.L}, d = {w.d})",
+    snakemake.params.word2vec_label,
 )
 with atomic_output(snakemake.output.pdf) as pdf, atomic_output(snakemake.output.png) as png:
     save_figure(figure, pdf, png)

@@ -1,4 +1,4 @@
-"""The trained QWEM embedding (final W of the qwem run) in word2vec text format."""
+"""A trained embedding (the final W of the qwem or sgns-tied dynamics run) in word2vec text format."""
 
 import numpy as np
 
@@ -11,6 +11,6 @@ log = log_to(snakemake.log[0])
 words = list(read_word_counts(snakemake.input.vocab))
 with np.load(snakemake.input.dynamics) as run:
     final = run["final"]
-log.info("QWEM embedding %d x %d", *final.shape)
+log.info("%s embedding %d x %d", snakemake.wildcards.model, *final.shape)
 with atomic_output(snakemake.output[0]) as tmp:
     save_word2vec(words, final, tmp)
