@@ -79,9 +79,23 @@ def expected_loss(scores: np.ndarray, positive: np.ndarray, negative: np.ndarray
 
 
 def gradient_factor(scores: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str) -> np.ndarray:
-    """G = dLoss/dS at S = W W^T; the gradient with respect to W is 2 G W."""
-    slope_plus, slope_minus = _pair_loss_derivatives(scores, loss)
-    return positive * slope_plus + negative * slope_minus
+    """G = dLoss/dS at S = W W^T; the gradient with respect to W is 2 G W.
+
+    Written as f(S) (A+ + A-) - A+ (+ A- for qwem), with f(s) = sigma(s) for sgns (l+' = sigma - 1,
+    l-' = sigma) and s/2 for qwem: one exponential and a few in-place passes over the block, the
+    bulk of a full-batch SGNS step.
+    """
+    if loss == "sgns":
+        factor = expit(scores)
+    elif loss == "qwem":
+        factor = scores / 2
+    else:
+        raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)}")
+    factor *= positive + negative
+    factor -= positive
+    if loss == "qwem":
+        factor += negative
+    return factor
 
 
 def linearized_target(positive: np.ndarray, negative: np.ndarray, loss: str) -> np.ndarray:
