@@ -39,3 +39,25 @@ def test_unknown_corpus_source_is_named(tmp_path):
     result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
     assert result.returncode != 0
     assert "'wikipedia' is not one of" in result.stdout + result.stderr
+
+
+def test_dim_larger_than_vocabulary_is_refused_at_start(tmp_path):
+    workdir = write_config(tmp_path, lambda c: c.update(vocab_size=40, dim=50))
+    result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
+    assert result.returncode != 0
+    assert "config: dim (50) must be <= vocab_size (40)" in result.stdout + result.stderr
+    assert not (workdir / "results").exists()
+
+
+def test_dynamics_run_on_fewer_words_than_dim_is_refused_at_start(tmp_path):
+    workdir = write_config(tmp_path, lambda c: c["dynamics"]["runs"]["qwem-word2vec"].update(top_words=20))
+    result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
+    assert result.returncode != 0
+    assert "config: dynamics.runs.qwem-word2vec.top_words (20) must be >= dim (50)" in result.stdout + result.stderr
+
+
+def test_max_document_mb_has_a_default_and_a_minimum(tmp_path):
+    workdir = write_config(tmp_path, lambda c: c["corpus"].update(max_document_mb=0))
+    result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
+    assert result.returncode != 0
+    assert "['corpus']['max_document_mb']" in result.stdout + result.stderr

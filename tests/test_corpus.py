@@ -1,6 +1,12 @@
 import bz2
+import gzip
 import json
+import random
+import re
 import time
+import tracemalloc
+import zipfile
+from collections import Counter
 
 import pytest
 
@@ -11,6 +17,9 @@ from qwemflow.corpus import (
     iter_tokenized_articles,
     iter_wiki_pages,
     normalize_text8,
+    read_articles,
+    text8_tokens,
+    write_articles,
 )
 
 
@@ -171,3 +180,165 @@ def test_malformed_wikiextractor_documents_name_file_and_line(tmp_path, text, li
     path.write_text(text)
     with pytest.raises(CorpusFormatError, match=rf"wiki_07, line {line}: .*{problem}"):
         list(iter_tokenized_articles(path))
+
+
+# Bounded intake (issue 15): one document is capped at corpus.max_document_mb, text files are
+# decided by their content, and the text written is the same bytes on every run.
+
+
+def _peak_bytes(function):
+    """function()'s result and the peak of Python memory allocated while it ran."""
+    tracemalloc.start()
+    try:
+        result = function()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _raised(function):
+    try:
+        function()
+    except CorpusFormatError as exc:
+        return exc
+    raise AssertionError("no CorpusFormatError")
+
+
+def test_zip_member_is_streamed_in_pieces_cut_at_whitespace(tmp_path):
+    """A zip bomb (56 MB of text in a small zip) is read a chunk at a time: no piece is longer
+    than the cap, the pieces hold every word in order, and memory stays far below the text."""
+    words = " ".join(f"w{i % 997}x" for i in range(100_000))  # 690 kB, no article boundaries
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        with out.open("text8", "w") as member:
+            for _ in range(96):
+                member.write(words.encode() + b" ")
+    assert archive.stat().st_size < 2e6
+    start = time.monotonic()
+    sizes, peak = _peak_bytes(lambda: [len(piece) for piece in iter_documents(archive, max_document_mb=1)])
+    assert time.monotonic() - start < 60  # a hang detector, not a speed target
+    assert sum(sizes) > 56e6 and max(sizes) <= 1_000_000 and len(sizes) >= 57
+    assert peak < 8e6, peak  # a few pieces of 1 MB, not the 56 MB text
+    small = tmp_path / "small.zip"
+    with zipfile.ZipFile(small, "w") as out:
+        out.writestr("text8", words)
+    pieces = list(iter_documents(small, max_document_mb=0.1))
+    assert all(len(piece) <= 100_000 for piece in pieces) and len(pieces) >= 6
+    assert " ".join(pieces).split() == words.split()
+
+
+def _write_bz2(path, parts):
+    with bz2.open(path, "wb", compresslevel=1) as sink:
+        for part in parts:
+            sink.write(part.encode())
+
+
+def test_long_article_in_dump_is_refused_naming_file_and_title(tmp_path):
+    dump = tmp_path / "long.xml.bz2"
+    line = "A '''long''' line of [[wiki]] text &amp; more.\n" * 20_000  # 0.94 MB
+    _write_bz2(dump, [
+        '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/">',
+        "<page><title>Short</title><ns>0</ns><revision><text>A short article.</text></revision></page>",
+        "<page><title>Huge Article</title><ns>0</ns><revision><text>", *[line] * 16, "</text></revision></page>",
+        "</mediawiki>",
+    ])
+    documents = []
+    exc, peak = _peak_bytes(lambda: _raised(lambda: documents.extend(iter_documents(dump, max_document_mb=1))))
+    assert len(documents) == 1
+    message = str(exc)
+    assert "long.xml.bz2" in message and "'Huge Article'" in message and "corpus.max_document_mb" in message
+    assert "1000000" in message
+    assert peak < 5e6, peak  # not the 16 MB article
+    # The same article under a larger cap is taken in whole.
+    with bz2.open(dump) as stream:
+        assert [len(text) for _, text in iter_wiki_pages(stream, str(dump), max_document_mb=20)][1] == 16 * len(line.replace("&amp;", "&"))
+
+
+def test_large_pages_outside_the_main_namespace_are_not_held(tmp_path):
+    dump = tmp_path / "talk.xml"
+    dump.write_text(
+        "<mediawiki><page><title>Talk:X</title><ns>1</ns><revision><text>" + "chat " * 400_000
+        + "</text></revision></page><page><title>Kept</title><ns>0</ns><revision><text>Body text.</text></revision></page></mediawiki>"
+    )
+    assert list(iter_tokenized_articles(dump, max_document_mb=1)) == [["body", "text"]]
+
+
+def test_endless_xml_comment_is_refused_without_holding_it(tmp_path):
+    """expat holds an unfinished token whole: it is bounded by the same limit."""
+    dump = tmp_path / "comment.xml.bz2"
+    _write_bz2(dump, ["<mediawiki><page><title>X</title><!-- ", "never closed " * 600_000])
+    exc, peak = _peak_bytes(lambda: _raised(lambda: list(iter_documents(dump, max_document_mb=1))))
+    assert re.search(r"comment.xml.bz2: an XML tag, comment or attribute value of more than 1000000 bytes from byte offset 33, .*corpus.max_document_mb", str(exc)), exc
+    assert peak < 5e6, peak
+
+
+def test_wikiextractor_document_over_the_cap_names_file_line_and_title(tmp_path):
+    path = tmp_path / "wiki_00.bz2"
+    _write_bz2(path, [_wikiextractor_doc(1, "Small", "Fine."), _wikiextractor_doc(7, "Endless", "Many words here.\n" * 400_000)])
+    documents = []
+    exc, peak = _peak_bytes(lambda: _raised(lambda: documents.extend(iter_documents(path, max_document_mb=1))))
+    assert documents == ["\nFine.\n"]
+    assert re.search(r"wiki_00.bz2, line 6: .*'Endless'.*1000000 characters.*corpus.max_document_mb", str(exc)), exc
+    assert peak < 5e6, peak
+
+
+@pytest.mark.parametrize("name", ["oneline.txt", "oneline.txt.gz"])
+def test_line_without_newline_is_refused_without_holding_it(tmp_path, name):
+    path = tmp_path / name
+    data = ("word " * 1_600_000).encode()  # 8 MB, no newline
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    exc, peak = _peak_bytes(lambda: _raised(lambda: list(iter_documents(path, max_document_mb=1))))
+    assert re.search(rf"{re.escape(name)}, line 1: .*more than 1000000 characters.*corpus.max_document_mb", str(exc)), exc
+    assert peak < 5e6, peak
+    # a line as long as the cap is a document
+    path = tmp_path / "short.txt"
+    path.write_text("ab " * 10 + "\n" + "x" * 100 + "\n")
+    assert [len(d) for d in iter_documents(path, max_document_mb=0.0001)] == [31, 101]
+
+
+def test_binary_file_named_txt_is_refused(tmp_path):
+    rng = random.Random(0)
+    binary = tmp_path / "random.txt"
+    binary.write_bytes(bytes(rng.randrange(1, 256) for _ in range(200_000)).replace(b"\x00", b"\x01"))
+    with pytest.raises(CorpusFormatError, match=r"random.txt: not UTF-8 text: .* the first at byte offset \d+"):
+        list(iter_documents(binary))
+    with_nul = tmp_path / "nul.txt.gz"
+    with_nul.write_bytes(gzip.compress(b"plain text\nmore text" + b"\x00" + b"tail\n"))
+    with pytest.raises(CorpusFormatError, match=r"nul.txt.gz: not text: a NUL byte at byte offset 20"):
+        list(iter_documents(with_nul))
+    archive = tmp_path / "latin.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("text8", "caf\xe9 na\xefve ".encode("latin-1") * 1000)
+    with pytest.raises(CorpusFormatError, match=r"latin.zip: text8: not UTF-8 text: .* byte offset 3\b"):
+        list(iter_documents(archive))
+
+
+def test_a_few_bad_bytes_in_text_are_tolerated(tmp_path):
+    path = tmp_path / "mostly.txt"
+    path.write_bytes(b"good words here\n" * 1000 + b"one bad \xff byte\n")
+    documents = list(iter_documents(path))
+    assert len(documents) == 1001 and documents[-1] == "one bad \ufffd byte\n"
+
+
+def test_written_text_is_byte_identical_across_runs(tmp_path):
+    articles = [["first", "article"], ["second", "one", "here"]]
+    first, second = tmp_path / ".tmp-1-000.txt.gz", tmp_path / ".tmp-22-000.txt.gz"
+    counts = write_articles(articles, first)
+    time.sleep(1.1)  # a gzip header's time has a resolution of one second
+    write_articles(articles, second)
+    assert first.read_bytes() == second.read_bytes()
+    assert list(read_articles(first)) == articles and counts["article"] == 1
+
+
+def test_tokens_normalized_in_slices_are_the_same(bundled_dump):
+    document = next(iter_documents(bundled_dump))
+    for slice_chars in (7, 100, 10**6):
+        assert text8_tokens(document, slice_chars) == normalize_text8(document).split()
+    assert text8_tokens("ab cd\nef", 3, normalize=False) == ["ab", "cd", "ef"]
+    assert text8_tokens("nospaceshere", 3) == ["nospaceshere"]
+
+
+def test_tally_counts_documents_read_and_kept(bundled_dump):
+    tally = Counter()
+    kept = list(iter_tokenized_articles(bundled_dump, min_words=5000, tally=tally))
+    assert tally["kept"] == len(kept) and tally["documents"] == 106 > len(kept)

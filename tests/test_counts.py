@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from qwemflow.counts import cooccurrence_counts, count_pairs, joint_probabilities, unigram_probabilities
+from qwemflow.counts import cooccurrence_counts, count_pairs, joint_probabilities, merge_count_shards, unigram_probabilities
 
 
 def naive_counts(ids, offsets, vocab_size, window):
@@ -83,3 +83,15 @@ def test_partial_flushes_of_the_scratch_row_stay_exact(flush_every):
     ids, offsets = random_corpus(11, vocab_size=23, n_articles=12, max_length=80)
     expected, _ = naive_counts(ids, offsets, 23, 4)
     np.testing.assert_array_equal(cooccurrence_counts(ids, offsets, 23, 4, threads=2, flush_every=flush_every), expected)
+
+
+def test_truncated_shard_is_named_with_the_rule_that_rebuilds_it(tmp_path):
+    shards = []
+    for part in range(2):
+        shards.append(tmp_path / f"00{part}.npz")
+        np.savez(shards[-1], counts=np.ones((3, 3)), word_counts=np.ones(3), n_pairs=6)
+    counts, word_counts, n_pairs = merge_count_shards(shards)
+    assert counts.sum() == 18 and n_pairs == 12
+    shards[1].write_bytes(shards[1].read_bytes()[:-30])
+    with pytest.raises(ValueError, match=r"001.npz: cannot be read as .npz .*-R count_part"):
+        merge_count_shards(shards)

@@ -239,11 +239,14 @@ def cooccurrence_counts(
 def merge_count_shards(paths) -> tuple[np.ndarray, np.ndarray, int]:
     """Sum the per-part (counts, word_counts, n_pairs) of count shards (.npz), reading one shard
     at a time: memory is one V x V accumulator plus one shard, whatever the number of parts.
-    Exact: the counts are integers held in float64, exact up to 2^53."""
+    Exact: the counts are integers held in float64, exact up to 2^53. A shard that cannot be read
+    is an error naming it (qwemflow.files.load_npz)."""
+    from qwemflow.files import load_npz
+
     counts = word_counts = None
     n_pairs = 0
     for path in paths:
-        with np.load(path) as shard:
+        with load_npz(path, "count_part") as shard:
             shard_counts = shard["counts"]
             if counts is None:
                 counts, word_counts = shard_counts, shard["word_counts"]

@@ -37,6 +37,37 @@ def top_words(counts: Mapping[str, int], vocab_size: int) -> list[tuple[str, int
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:vocab_size]
 
 
+def _names(paths: list[str], shown: int = 3) -> str:
+    names = ", ".join(paths[:shown])
+    return names if len(paths) <= shown else f"{names}, ... ({len(paths)} in all)"
+
+
+def build_vocabulary(paths: Iterable[str | Path], vocab_size: int, filter_note: str = "") -> tuple[Counter, list[tuple[str, int]]]:
+    """The word counts summed over per-part count files, and their top vocab_size words.
+
+    Fewer distinct words than vocab_size is an error naming the files (those that hold no word
+    at all first: their extraction kept no article) and filter_note, the filter that dropped
+    articles at extraction (corpus.min_article_words), so that an empty corpus or a filter that
+    removes every article is told apart from a corpus that is merely small."""
+    paths = [str(path) for path in paths]
+    totals: Counter = Counter()
+    empty = []
+    for path in paths:
+        counts = read_word_counts(path)
+        if not counts:
+            empty.append(path)
+        totals.update(counts)
+    if len(totals) < vocab_size:
+        problem = f"the corpus has only {len(totals)} distinct words, fewer than vocab_size={vocab_size}, in "
+        problem += f"{len(paths)} word-count file(s) ({_names(paths)})"
+        if empty:
+            problem += f"; {len(empty)} of them hold no word at all ({_names(empty)}): their extraction kept no article"
+        if filter_note:
+            problem += f"; {filter_note}"
+        raise ValueError(f"{problem}; lower vocab_size, relax the filter or use a larger corpus")
+    return totals, top_words(totals, vocab_size)
+
+
 def id_dtype(vocab_size: int) -> np.dtype:
     """Smallest unsigned integer type holding every word id and one spare value (the counting
     kernel's article separator)."""

@@ -17,6 +17,15 @@ if config["corpus"]["source"] == "local" and not config["corpus"]["local"]["path
     )
 if config["spectral"]["n_eigenpairs"] < config["dim"]:
     raise ValueError(f"config: spectral.n_eigenpairs ({config['spectral']['n_eigenpairs']}) must be >= dim ({config['dim']})")
+# n_eigenpairs is capped by V in the rules; an embedding cannot have more dimensions than words
+if config["dim"] > config["vocab_size"]:
+    raise ValueError(f"config: dim ({config['dim']}) must be <= vocab_size ({config['vocab_size']}): an embedding has at most V dimensions")
+for _run_name, _run in config["dynamics"]["runs"].items():
+    if _run.get("top_words") is not None and _run["top_words"] < config["dim"]:
+        raise ValueError(
+            f"config: dynamics.runs.{_run_name}.top_words ({_run['top_words']}) must be >= dim ({config['dim']}):"
+            " the run embeds its top_words words in dim dimensions"
+        )
 _figure_runs = {f"fig2.{role}": run for role, run in config["figures"]["fig2"].items() if role.endswith("_run")}
 if config["figures"]["word2vec_run"] is not None:
     _figure_runs["word2vec_run"] = config["figures"]["word2vec_run"]

@@ -36,13 +36,17 @@ else:
             word_counts="results/{corpus}/text/{part}.wordcounts.tsv",
         params:
             min_article_words=config["corpus"]["min_article_words"],
+            max_document_mb=config["corpus"]["max_document_mb"],
         log:
             "logs/{corpus}/text/{part}.log",
         benchmark:
             "benchmarks/{corpus}/text/{part}.tsv"
         threads: 1
         resources:
-            mem_mb=2000,  # the dump is streamed: memory does not grow with the part
+            # the part is streamed a document at a time, each at most corpus.max_document_mb: measured
+            # 18x a document's size at worst (4-byte-wide wikitext parsed, then through filter_wiki),
+            # plus the interpreter and the part's word counts
+            mem_mb=1000 + int(20 * config["corpus"]["max_document_mb"]),
             runtime=lambda wildcards, input: 30 + int(mb(input) / 2),
         conda:
             ENV
@@ -81,7 +85,9 @@ rule tokenize:
         "benchmarks/{corpus}/tokens/V{V}/{part}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, input: 1000 + int(8 * mb(input)),
+        # all ids of the part, plus one line (article) of at most corpus.max_document_mb split into
+        # interned tokens: measured 4.3x its size
+        mem_mb=lambda wildcards, input: 1000 + int(8 * mb(input) + 5 * config["corpus"]["max_document_mb"]),
         runtime=lambda wildcards, input: 20 + int(mb(input) / 5),
     conda:
         ENV

@@ -1,17 +1,19 @@
 """The V most frequent words of the whole corpus (all parts), ties alphabetical."""
 
-from collections import Counter
-
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
-from qwemflow.vocab import read_word_counts, top_words, write_word_counts
+from qwemflow.vocab import build_vocabulary, write_word_counts
 
 log = log_to(snakemake.log[0])
-totals = Counter()
-for path in snakemake.input:
-    totals.update(read_word_counts(path))
 vocab_size = int(snakemake.wildcards.V)
-vocab = top_words(totals, vocab_size)
+corpus = snakemake.config["corpus"]
+filter_note = ""
+if corpus["source"] != "synthetic":
+    filter_note = (
+        f"articles of fewer than {corpus['min_article_words']} words (corpus.min_article_words) were dropped at "
+        f"extraction; logs/{snakemake.wildcards.corpus}/text/<part>.log say how many of how many each part kept"
+    )
+totals, vocab = build_vocabulary(snakemake.input, vocab_size, filter_note)
 log.info(
     "%d distinct words, %d tokens; the top %d cover %.1f%% of tokens; rarest kept %r seen %d times",
     len(totals), sum(totals.values()), vocab_size,

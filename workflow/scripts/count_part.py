@@ -5,12 +5,12 @@ import time
 import numpy as np
 
 from qwemflow.counts import cooccurrence_counts, count_pairs
-from qwemflow.files import atomic_output
+from qwemflow.files import atomic_output, load_npz
 from qwemflow.jobs import log_to
 
 log = log_to(snakemake.log[0])
-tokens = np.load(snakemake.input[0])
-ids, offsets = tokens["ids"], tokens["offsets"]
+with load_npz(snakemake.input[0], "tokenize") as tokens:
+    ids, offsets = tokens["ids"], tokens["offsets"]
 vocab_size, window = int(snakemake.wildcards.V), snakemake.params.window
 start = time.perf_counter()
 counts = cooccurrence_counts(ids, offsets, vocab_size, window, threads=snakemake.threads)

@@ -5,13 +5,13 @@ import time
 import numpy as np
 
 from qwemflow.eigensolver import top_eigenpairs
-from qwemflow.files import atomic_output
+from qwemflow.files import atomic_output, load_npz
 from qwemflow.jobs import log_to
 from qwemflow.targets import TARGETS
 
 log = log_to(snakemake.log[0])
 target = snakemake.wildcards.target
-with np.load(snakemake.input[0]) as stats:
+with load_npz(snakemake.input[0], "merge_counts") as stats:
     matrix = TARGETS[target](stats)
 if not np.isfinite(matrix).all():
     raise ValueError(f"{snakemake.input[0]}: target {target} has non-finite entries")

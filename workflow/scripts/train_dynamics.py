@@ -16,7 +16,7 @@ from qwemflow.dynamics import (
     train_in_eigenbasis,
 )
 from qwemflow.eigensolver import all_eigenpairs, top_eigenpairs
-from qwemflow.files import atomic_output
+from qwemflow.files import atomic_output, load_npz
 from qwemflow.jobs import log_to
 from qwemflow.targets import m_star
 from qwemflow.theory import mode_agreement, squared_singular_values, tau_1
@@ -27,7 +27,7 @@ name, run, settings = snakemake.wildcards.run, snakemake.params.run, snakemake.p
 settings = {**settings, **{key: value for key, value in run.items() if key in settings}}
 dim = int(snakemake.wildcards.d)
 # top_words: train on the statistics of the most frequent words only (a cheaper run, same M* entries)
-with np.load(snakemake.input.counts) as stats:
+with load_npz(snakemake.input.counts, "merge_counts") as stats:
     words = min(run.get("top_words", len(stats["p_word"])), len(stats["p_word"]))
     restricted = words < len(stats["p_word"])
     p_joint, p_word = stats["p_joint"][:words, :words], stats["p_word"][:words]
