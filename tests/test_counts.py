@@ -5,7 +5,7 @@ from qwemflow.counts import cooccurrence_counts, count_pairs, joint_probabilitie
 
 
 def naive_counts(ids, offsets, vocab_size, window):
-    """PAPER.md's definition, pair by pair: both (w, v) and (v, w) get L + 1 - j."""
+    """docs/science.md's definition, pair by pair: both (w, v) and (v, w) get L + 1 - j."""
     weighted = np.zeros((vocab_size, vocab_size))
     n_pairs = 0
     for a in range(len(offsets) - 1):
