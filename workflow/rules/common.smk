@@ -9,6 +9,7 @@ from snakemake.utils import validate
 from qwemflow.sources import is_local, local_path, read_manifest
 
 validate(config, schema="../schemas/config.schema.yaml")
+config["dynamics"]["runs"] = {name: run for name, run in config["dynamics"]["runs"].items() if run is not None}
 
 if config["corpus"]["source"] == "local" and not config["corpus"]["local"]["paths"]:
     raise ValueError(
