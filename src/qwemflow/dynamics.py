@@ -186,6 +186,18 @@ class Trajectory:
     checkpoints: np.ndarray  # (checkpoints, V, d)
     final: np.ndarray  # W at the last step
 
+    @classmethod
+    def from_records(cls, steps, losses, spectra, checkpoint_steps, checkpoints, final) -> "Trajectory":
+        """A trajectory from what a training loop collected, step by step, in lists."""
+        return cls(
+            steps=np.array(steps),
+            loss=np.array(losses),
+            singular_values=np.array(spectra),
+            checkpoint_steps=np.array(sorted(checkpoint_steps)),
+            checkpoints=np.array(checkpoints) if checkpoints else np.zeros((0, *final.shape)),
+            final=final,
+        )
+
 
 def log_spaced_steps(n_steps: int, n_records: int) -> np.ndarray:
     """Steps 0..n_steps, roughly evenly spaced on a log axis (every early step kept)."""
@@ -242,14 +254,7 @@ def train(
             w = w - learning_rate * gradient
         else:
             w = w - learning_rate * (w @ (w.T @ w) - 2 * (target @ w))
-    return Trajectory(
-        steps=np.array(steps),
-        loss=np.array(losses),
-        singular_values=np.array(spectra),
-        checkpoint_steps=np.array(sorted(keep)),
-        checkpoints=np.array(saved) if saved else np.zeros((0, *w.shape)),
-        final=w,
-    )
+    return Trajectory.from_records(steps, losses, spectra, keep, saved, w)
 
 
 def train_in_eigenbasis(
@@ -293,14 +298,7 @@ def train_in_eigenbasis(
         if step == n_steps:
             break
         w = growth * w - learning_rate * (w @ gram)
-    return Trajectory(
-        steps=np.array(steps),
-        loss=np.array(losses),
-        singular_values=np.array(spectra),
-        checkpoint_steps=np.array(sorted(keep)),
-        checkpoints=np.array(saved) if saved else np.zeros((0, *w0.shape)),
-        final=eigenvectors @ w,
-    )
+    return Trajectory.from_records(steps, losses, spectra, keep, saved, eigenvectors @ w)
 
 
 def subspace_overlap(w: np.ndarray, eigenvectors: np.ndarray) -> float:
