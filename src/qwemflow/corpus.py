@@ -31,6 +31,8 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 from gensim.corpora.wikicorpus import filter_wiki
 
+from .files import reproducible_gzip_text
+
 log = logging.getLogger(__name__)
 
 _DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
@@ -451,9 +453,7 @@ def write_articles(articles: Iterable[list[str]], out: Path, progress_every: flo
     counts: Counter = Counter()
     n_articles = n_tokens = 0
     start = last = time.monotonic()
-    with open(out, "wb") as raw, io.TextIOWrapper(
-        gzip.GzipFile(filename="", mode="wb", compresslevel=3, fileobj=raw, mtime=0), encoding="utf-8"
-    ) as sink:
+    with reproducible_gzip_text(out, compresslevel=3) as sink:
         for tokens in articles:
             sink.write(" ".join(tokens))
             sink.write("\n")

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import gzip
+import io
 import logging
 import os
 import zipfile
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TextIO
 
 import numpy as np
 
@@ -62,6 +64,15 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def reproducible_gzip_text(path: str | Path, compresslevel: int) -> Iterator[TextIO]:
+    """A UTF-8 text stream gzipped into `path`, whose header holds neither a time nor a file name,
+    so that the same text gives the same bytes on every run (and under any temporary name)."""
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", compresslevel=compresslevel, fileobj=raw, mtime=0) as packed:
+        with io.TextIOWrapper(packed, encoding="utf-8") as sink:
+            yield sink
 
 
 class DamagedFileError(ValueError):

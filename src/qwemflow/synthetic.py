@@ -22,7 +22,6 @@ of any size is written in bounded memory.
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import product
@@ -31,6 +30,7 @@ from typing import Iterator
 
 import numpy as np
 
+from .files import reproducible_gzip_text
 from .vocab import id_dtype
 
 # Tokens generated (and written) at a time: bounds a part's memory whatever its size.
@@ -219,12 +219,12 @@ class SyntheticCorpus:
         return np.concatenate(chunks), np.concatenate([[0], np.cumsum(np.concatenate(lengths))])
 
     def write_part(self, part: int, path: str | Path) -> dict[str, int]:
-        """Write part as text (one document a line, gzip, the format of the extraction stage)
-        and return its word counts (words that occur)."""
+        """Write part as text (one document a line, gzip, the format of the extraction stage,
+        byte-identical on every run) and return its word counts (words that occur)."""
         counts = np.zeros(len(self.words), dtype=np.int64)
         spaced = np.array([word + " " for word in self.words], dtype=object)
         ended = np.array([word + "\n" for word in self.words], dtype=object)
-        with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as sink:
+        with reproducible_gzip_text(path, compresslevel=1) as sink:
             for ids, offsets in self.iter_chunks(part):
                 text = spaced[ids]
                 last = offsets[1:] - 1  # documents are never empty
