@@ -261,7 +261,7 @@ def fig1_figure(curves: pd.DataFrame, points: pd.DataFrame, labelled: list[str],
             for mode, line in data[data["kind"] == kind].groupby("mode"):
                 ax.plot(line["t_over_tau1"], line["value"], linestyle=style, color=colours((mode - 1) / max(n_modes - 1, 1)))
         ax.set_xscale("log")
-        ax.set_title("$s_k^2$ (theory dotted)", fontsize=10)
+        ax.set_title("$s_k^2$ (theory dotted)" if row == "qwem" else "$s_k^2$", fontsize=10)
         for ax in axes[i, :2]:
             ax.set_xlabel("$t / \\tau_1$")
         snapshots = points[points["row"] == row]
