@@ -73,7 +73,7 @@ def test_topic_words_found_only_verbatim():
 def test_summary_puts_the_paper_topic_beside_ours_and_claims_only_word_matches():
     text = eigenfeature_markdown(_eigenfeatures())
     header = text.splitlines()[0]
-    assert "paper's topic for this rank" in header and "Fig. 3" in header and "topic's words among ours" in header
+    assert "paper's topic for this rank" in header and "Karkada et al., NeurIPS 2025" in header and "topic's words among ours" in header
     rows = {int(line.split("|")[1]): [cell.strip() for cell in line.split("|")[2:4]]
             for line in text.splitlines() if re.match(r"\| \d", line)}
     assert rows[1] == [PAPER_EIGENFEATURES[0], "celebrity"]

@@ -13,10 +13,9 @@ from qwemflow.dynamics import subspace_overlap
 from qwemflow.plots import MODEL_LABELS, PAPER_ANALOGY, table_markdown
 
 # The topics the paper reads off its top three eigenvectors of M* (English Wikipedia), in rank
-# order: Karkada et al., NeurIPS 2025 (arXiv 2502.09863), Fig. 3, the eigenfeature word lists
-# beside the benchmark table.
+# order (Karkada et al., NeurIPS 2025, arXiv 2502.09863).
 PAPER_EIGENFEATURES = ["celebrity biographies", "government / municipal administration", "geography / cartography"]
-PAPER_EIGENFEATURES_SOURCE = "Karkada et al. (NeurIPS 2025), Fig. 3"
+PAPER_EIGENFEATURES_SOURCE = "Karkada et al., NeurIPS 2025"
 
 
 def topic_words_found(topic: str, top_words: str, bottom_words: str) -> list[str]:
