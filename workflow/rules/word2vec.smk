@@ -15,7 +15,7 @@ rule word2vec:
         "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.log",
     benchmark:
         "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.tsv"
-    threads: 2
+    threads: config["word2vec"]["workers"]
     resources:
         mem_mb=word2vec_mem_mb,
         runtime=word2vec_runtime,
@@ -39,7 +39,7 @@ rule word2vec_small_init:
         "logs/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-small-init.log",
     benchmark:
         "benchmarks/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-small-init.tsv"
-    threads: 2
+    threads: config["word2vec"]["workers"]
     resources:
         mem_mb=word2vec_mem_mb,
         runtime=word2vec_runtime,
