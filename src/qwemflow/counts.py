@@ -28,6 +28,8 @@ from numba import njit, prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from .files import load_npz
+
 # How far ahead (in occurrences) the window is prefetched; 16-32 measured best, 8 and 4 worse.
 _LOOKAHEAD = 16
 # Words of rank >= this are taken 16 at a time (they are cheap; fewer atomic operations).
@@ -241,8 +243,6 @@ def merge_count_shards(paths) -> tuple[np.ndarray, np.ndarray, int]:
     at a time: memory is one V x V accumulator plus one shard, whatever the number of parts.
     Exact: the counts are integers held in float64, exact up to 2^53. A shard that cannot be read
     is an error naming it (qwemflow.files.load_npz)."""
-    from qwemflow.files import load_npz
-
     counts = word_counts = None
     n_pairs = 0
     for path in paths:

@@ -20,9 +20,7 @@ elif source == "text8":
     rows = single_file_manifest(settings["url"], "text8.zip", settings["size"], settings["md5"], settings["sha1"])
 elif source == "synthetic":
     rows = synthetic_manifest(SyntheticCorpus.from_config(settings))
-else:
-    if not settings["paths"]:
-        raise ValueError("corpus.source is 'local' but corpus.local.paths is empty in the config")
+else:  # local: an empty corpus.local.paths is refused when the workflow starts (common.smk)
     rows = local_manifest(settings["paths"], settings["part_mb"])
 for row in rows:
     log.info("part %s: %s (%s)", row["part"], row["filename"], row["url"])
