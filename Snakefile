@@ -35,12 +35,12 @@ include: "workflow/rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         rules.counts.input,
         rules.figures.input,
         f"results/{CORPUS}/summary/{SETTING}/summary.html",
         f"results/{CORPUS}/figures/{SETTING}/performance.png",
-    default_target: True
 
 
 onsuccess:

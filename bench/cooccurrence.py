@@ -50,7 +50,9 @@ def zipf_corpus(n_tokens: int, vocab_size: int, mean_article: int, seed: int):
     """Token ids with P(rank r) proportional to 1/r, cut into articles of random lengths."""
     rng = np.random.default_rng(seed)
     p = 1.0 / np.arange(1, vocab_size + 1)
-    ids = rng.choice(vocab_size, size=n_tokens, p=p / p.sum()).astype(np.uint16 if vocab_size < 65535 else np.uint32)
+    ids = rng.choice(vocab_size, size=n_tokens, p=p / p.sum()).astype(
+        np.uint16 if vocab_size < 65535 else np.uint32
+    )
     lengths = rng.geometric(1.0 / mean_article, size=2 * n_tokens // mean_article + 10)
     offsets = np.concatenate([[0], np.cumsum(lengths)])
     offsets = np.concatenate([offsets[offsets < n_tokens], [n_tokens]]).astype(np.int64)
@@ -76,13 +78,28 @@ def best_time(function, repeats: int) -> tuple[float, object]:
 
 def kernel_peak_memory(args) -> dict:
     """Run only our kernel in a fresh process and read its peak resident memory."""
-    command = [sys.executable, __file__, "--kernel-only", "--tokens", str(args.tokens), "--vocab", str(args.vocab),
-               "--window", str(args.window), "--threads", str(args.threads), "--seed", str(args.seed)]
+    command = [
+        sys.executable,
+        __file__,
+        "--kernel-only",
+        "--tokens",
+        str(args.tokens),
+        "--vocab",
+        str(args.vocab),
+        "--window",
+        str(args.window),
+        "--threads",
+        str(args.threads),
+        "--seed",
+        str(args.seed),
+    ]
     return json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tokens", type=int, default=20_000_000)
     parser.add_argument("--vocab", type=int, default=10_000)
     parser.add_argument("--window", type=int, default=16)
@@ -96,7 +113,9 @@ def main() -> None:
 
     ids, offsets = zipf_corpus(args.tokens, args.vocab, args.mean_article, args.seed)
     small = slice(0, 1000)
-    cooccurrence_counts(ids[small], np.array([0, 1000]), args.vocab, args.window, args.threads)  # compile
+    cooccurrence_counts(
+        ids[small], np.array([0, 1000]), args.vocab, args.window, args.threads
+    )  # compile
     if args.kernel_only:
         Path("/proc/self/clear_refs").write_text("5")  # Linux: restart the peak-RSS count here
         before = proc_status_mb("VmRSS")
@@ -105,7 +124,13 @@ def main() -> None:
         return
 
     vv = (args.vocab, args.vocab)
-    reference_counts(ids[small], np.array([0, 1000]), args.window, np.zeros(vv, np.float32), np.zeros(vv, np.float32))
+    reference_counts(
+        ids[small],
+        np.array([0, 1000]),
+        args.window,
+        np.zeros(vv, np.float32),
+        np.zeros(vv, np.float32),
+    )
 
     def run_reference():
         weighted, unweighted = np.zeros(vv, np.float32), np.zeros(vv, np.float32)
@@ -113,23 +138,39 @@ def main() -> None:
         return weighted, unweighted
 
     t_ref, (ref_weighted, ref_unweighted) = best_time(run_reference, args.repeats)
-    t_ours, counts = best_time(lambda: cooccurrence_counts(ids, offsets, args.vocab, args.window, args.threads), args.repeats)
+    t_ours, counts = best_time(
+        lambda: cooccurrence_counts(ids, offsets, args.vocab, args.window, args.threads),
+        args.repeats,
+    )
 
     exact = ref_weighted < FLOAT32_EXACT
-    identical_exact_range = bool(np.array_equal(counts[exact], ref_weighted[exact].astype(np.float64)))
+    identical_exact_range = bool(
+        np.array_equal(counts[exact], ref_weighted[exact].astype(np.float64))
+    )
     above = ~exact
-    drift = float(np.max(np.abs(counts[above] - ref_weighted[above]) / counts[above])) if above.any() else 0.0
+    drift = (
+        float(np.max(np.abs(counts[above] - ref_weighted[above]) / counts[above]))
+        if above.any()
+        else 0.0
+    )
     n_pairs = count_pairs(np.diff(offsets), args.window)
     matrix_mb = counts.nbytes / 2**20
     memory = kernel_peak_memory(args)
     row = {
-        "tokens": args.tokens, "vocab": args.vocab, "window": args.window, "threads": args.threads,
-        "reference_s": round(t_ref, 3), "ours_s": round(t_ours, 3),
-        "reference_mtok_s": round(args.tokens / t_ref / 1e6, 3), "ours_mtok_s": round(args.tokens / t_ours / 1e6, 3),
+        "tokens": args.tokens,
+        "vocab": args.vocab,
+        "window": args.window,
+        "threads": args.threads,
+        "reference_s": round(t_ref, 3),
+        "ours_s": round(t_ours, 3),
+        "reference_mtok_s": round(args.tokens / t_ref / 1e6, 3),
+        "ours_mtok_s": round(args.tokens / t_ours / 1e6, 3),
         "speedup": round(t_ref / t_ours, 2),
         "identical_where_float32_exact": identical_exact_range,
-        "cells_beyond_float32": int(above.sum()), "reference_drift_beyond": drift,
-        "n_pairs": n_pairs, "reference_unweighted_sum": float(ref_unweighted.sum(dtype=np.float64)),
+        "cells_beyond_float32": int(above.sum()),
+        "reference_drift_beyond": drift,
+        "n_pairs": n_pairs,
+        "reference_unweighted_sum": float(ref_unweighted.sum(dtype=np.float64)),
         "kernel_extra_memory_mb": round(memory["peak_rss_mb"] - memory["before_mb"], 1),
         "output_matrix_mb": round(matrix_mb, 1),
     }
@@ -137,10 +178,16 @@ def main() -> None:
     print(f"reference loop : {t_ref:7.2f} s  {row['reference_mtok_s']:6.2f} M tokens/s")
     print(f"qwemflow kernel: {t_ours:7.2f} s  {row['ours_mtok_s']:6.2f} M tokens/s")
     print(f"speedup        : {row['speedup']:.2f}x")
-    print(f"weighted counts identical on all {int(exact.sum()):,} cells below 2^24: {identical_exact_range}; "
-          f"{row['cells_beyond_float32']} cells beyond, where the float32 reference drifts by up to {drift:.1e} (ours: exact)")
-    print(f"N_pairs {n_pairs:,} (reference's unweighted matrix sums to {row['reference_unweighted_sum']:,.0f})")
-    print(f"kernel memory above the input: {row['kernel_extra_memory_mb']} MB (output matrix {matrix_mb:.0f} MB)")
+    print(
+        f"weighted counts identical on all {int(exact.sum()):,} cells below 2^24: {identical_exact_range}; "
+        f"{row['cells_beyond_float32']} cells beyond, where the float32 reference drifts by up to {drift:.1e} (ours: exact)"
+    )
+    print(
+        f"N_pairs {n_pairs:,} (reference's unweighted matrix sums to {row['reference_unweighted_sum']:,.0f})"
+    )
+    print(
+        f"kernel memory above the input: {row['kernel_extra_memory_mb']} MB (output matrix {matrix_mb:.0f} MB)"
+    )
     if args.csv:
         new = not args.csv.exists()
         args.csv.parent.mkdir(parents=True, exist_ok=True)

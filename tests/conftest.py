@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).parent))  # tests/http_server.py
+from qwemflow.sources import BUNDLED_DUMP, gensim_test_data
 
-from qwemflow.sources import BUNDLED_DUMP, gensim_test_data  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -24,10 +23,21 @@ def bundled_dump() -> Path:
 
 def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run the repository's workflow with `workdir` as its working directory."""
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir), *args]
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        *args,
+    ]
     result = subprocess.run(command, capture_output=True, text=True)
     if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+        raise AssertionError(
+            f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        )
     return result
 
 
@@ -54,12 +64,22 @@ def split_dump(bundled: Path, n_parts: int) -> list[bytes]:
     pages = [p for p in body.split("  <page>") if p.strip()]
     size = -(-len(pages) // n_parts)
     return [
-        bz2.compress((head + "".join("  <page>" + p for p in pages[i : i + size]) + "</mediawiki>\n").encode())
+        bz2.compress(
+            (
+                head + "".join("  <page>" + p for p in pages[i : i + size]) + "</mediawiki>\n"
+            ).encode()
+        )
         for i in range(0, len(pages), size)
     ]
 
 
-def make_dump_mirror(root: Path, bundled: Path, date: str = "20261101", n_parts: int = 2, wrong_sha1_part: int | None = None) -> None:
+def make_dump_mirror(
+    root: Path,
+    bundled: Path,
+    date: str = "20261101",
+    n_parts: int = 2,
+    wrong_sha1_part: int | None = None,
+) -> None:
     """A directory laid out like dumps.wikimedia.org/enwiki: dated parts, md5/sha1 listings, latest/."""
     dated = root / "enwiki" / date
     dated.mkdir(parents=True)
@@ -73,8 +93,12 @@ def make_dump_mirror(root: Path, bundled: Path, date: str = "20261101", n_parts:
         listings["md5"].append(f"{hashlib.md5(data).hexdigest()}  {name}")
         listings["sha1"].append(f"{sha1}  {name}")
     # Other files of a real dump that must not be taken for parts.
-    listings["md5"].append(f"{'0' * 32}  enwiki-{date}-pages-articles-multistream-index1.txt-p1p41242.bz2")
-    listings["sha1"].append(f"{'0' * 40}  enwiki-{date}-pages-articles-multistream-index1.txt-p1p41242.bz2")
+    listings["md5"].append(
+        f"{'0' * 32}  enwiki-{date}-pages-articles-multistream-index1.txt-p1p41242.bz2"
+    )
+    listings["sha1"].append(
+        f"{'0' * 40}  enwiki-{date}-pages-articles-multistream-index1.txt-p1p41242.bz2"
+    )
     latest = root / "enwiki" / "latest"
     latest.mkdir()
     for algorithm, lines in listings.items():

@@ -31,7 +31,7 @@ class SeenRequest:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
 
     def log_message(self, format, *args):  # noqa: A002 - quiet test output
         pass
@@ -52,7 +52,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._empty(seen, 404)
         data = path.read_bytes()
         start, end, status = 0, len(data), 200
-        requested = seen.range and not files.ignore_range and re.fullmatch(r"bytes=(\d*)-(\d*)", seen.range.strip())
+        requested = (
+            seen.range
+            and not files.ignore_range
+            and re.fullmatch(r"bytes=(\d*)-(\d*)", seen.range.strip())
+        )
         if requested:
             first, last = requested.groups()
             if first:
@@ -132,7 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    files: "FileServer"
+    files: FileServer
 
 
 class FileServer:
@@ -155,7 +159,9 @@ class FileServer:
         self.fail_statuses: list[int] = []
         self.endless: dict[str, bytes] = {}
         self.drip: dict[str, float] = {}
-        self.safety_bytes = 256 << 20  # bounds what a client without limits takes of an endless body
+        self.safety_bytes = (
+            256 << 20
+        )  # bounds what a client without limits takes of an endless body
         self.safety_seconds = 30.0  # ... and how long one drip lasts
         self.stopping = threading.Event()
         self.requests: list[SeenRequest] = []
@@ -167,10 +173,12 @@ class FileServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host}:{port}/{quote(name)}"
 
-    def __enter__(self) -> "FileServer":
+    def __enter__(self) -> FileServer:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.files = self
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 

@@ -17,7 +17,17 @@ import time
 from pathlib import Path
 
 PACKAGES = ("slurm-wlm", "munge")
-COMMANDS = ("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo", "srun", "scancel")
+COMMANDS = (
+    "munged",
+    "mungekey",
+    "slurmctld",
+    "slurmd",
+    "sbatch",
+    "squeue",
+    "sinfo",
+    "srun",
+    "scancel",
+)
 RUN_CONF = Path("/run/slurm/conf")
 SYSTEM_CONF = Path("/etc/slurm/slurm.conf")
 
@@ -27,12 +37,21 @@ def why_unavailable() -> str | None:
     if os.geteuid() != 0:
         return "a private SLURM cluster needs root (its daemons and /run/slurm/conf)"
     if not all(shutil.which(command) for command in COMMANDS):
-        install = "apt-get update -qq && apt-get install -y -qq --no-install-recommends " + " ".join(PACKAGES)
+        install = (
+            "apt-get update -qq && apt-get install -y -qq --no-install-recommends "
+            + " ".join(PACKAGES)
+        )
         result = subprocess.run(
-            install, shell=True, capture_output=True, text=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+            install,
+            shell=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
         )
         if result.returncode != 0:
-            return f"cannot install {', '.join(PACKAGES)} ({install}): {result.stderr.strip()[-500:]}"
+            return (
+                f"cannot install {', '.join(PACKAGES)} ({install}): {result.stderr.strip()[-500:]}"
+            )
     if SYSTEM_CONF.exists():
         return f"{SYSTEM_CONF} exists: this machine has its own SLURM config, which srun would read before ours"
     if RUN_CONF.is_symlink() and not cluster_daemons_alive(RUN_CONF):
@@ -81,7 +100,7 @@ class SlurmCluster:
         self.daemons: list[subprocess.Popen] = []
         self.previous_slurm_conf = os.environ.get("SLURM_CONF")
 
-    def __enter__(self) -> "SlurmCluster":
+    def __enter__(self) -> SlurmCluster:
         try:
             self.start()
         except BaseException:
@@ -127,13 +146,17 @@ class SlurmCluster:
         }
         lines = [f"{key}={value}" for key, value in settings.items()]
         real_memory = int(total_memory_mb() * 0.9)
-        lines.append(f"NodeName={self.node} NodeAddr=127.0.0.1 CPUs={self.cpus} RealMemory={real_memory} State=UNKNOWN")
+        lines.append(
+            f"NodeName={self.node} NodeAddr=127.0.0.1 CPUs={self.cpus} RealMemory={real_memory} State=UNKNOWN"
+        )
         lines.append(f"PartitionName=main Nodes={self.node} Default=YES MaxTime=INFINITE State=UP")
         self.conf.write_text("\n".join(lines) + "\n")
 
     def spawn(self, *command: str | Path) -> None:
         log = open(self.root / "log" / f"{Path(command[0]).name}.out", "w")
-        self.daemons.append(subprocess.Popen([str(part) for part in command], stdout=log, stderr=subprocess.STDOUT))
+        self.daemons.append(
+            subprocess.Popen([str(part) for part in command], stdout=log, stderr=subprocess.STDOUT)
+        )
         log.close()
 
     def start(self) -> None:
@@ -151,14 +174,25 @@ class SlurmCluster:
         RUN_CONF.symlink_to(self.root, target_is_directory=True)
         self.spawn("slurmctld", "-D", "-f", self.conf)
         self.spawn("slurmd", "-D", "-f", self.conf)
-        wait_for(lambda: self.node_state() == "idle", 60, f"node {self.node} never became idle:\n{self.logs()}")
+        wait_for(
+            lambda: self.node_state() == "idle",
+            60,
+            f"node {self.node} never became idle:\n{self.logs()}",
+        )
 
     def node_state(self) -> str:
-        result = subprocess.run(["sinfo", "--noheader", "--format=%T", "--nodes", self.node], capture_output=True, text=True)
+        result = subprocess.run(
+            ["sinfo", "--noheader", "--format=%T", "--nodes", self.node],
+            capture_output=True,
+            text=True,
+        )
         return result.stdout.strip()
 
     def logs(self) -> str:
-        return "\n".join(f"== {path.name}\n{path.read_text()[-2000:]}" for path in sorted((self.root / "log").iterdir()))
+        return "\n".join(
+            f"== {path.name}\n{path.read_text()[-2000:]}"
+            for path in sorted((self.root / "log").iterdir())
+        )
 
     def stop(self) -> None:
         """Cancel what is left of the jobs, then end the daemons this cluster started (newest first)."""

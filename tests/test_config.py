@@ -1,7 +1,6 @@
 """The config is validated against the schema when the workflow starts."""
 
 import yaml
-
 from conftest import REPO, run_snakemake, workflow_dir
 
 
@@ -50,10 +49,15 @@ def test_dim_larger_than_vocabulary_is_refused_at_start(tmp_path):
 
 
 def test_dynamics_run_on_fewer_words_than_dim_is_refused_at_start(tmp_path):
-    workdir = write_config(tmp_path, lambda c: c["dynamics"]["runs"]["qwem-word2vec"].update(top_words=20))
+    workdir = write_config(
+        tmp_path, lambda c: c["dynamics"]["runs"]["qwem-word2vec"].update(top_words=20)
+    )
     result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
     assert result.returncode != 0
-    assert "config: dynamics.runs.qwem-word2vec.top_words (20) must be >= dim (50)" in result.stdout + result.stderr
+    assert (
+        "config: dynamics.runs.qwem-word2vec.top_words (20) must be >= dim (50)"
+        in result.stdout + result.stderr
+    )
 
 
 def test_max_document_mb_has_a_default_and_a_minimum(tmp_path):

@@ -52,7 +52,10 @@ def test_bundled_dump_articles(bundled_dump):
         assert not any(marker in doc for doc in documents), marker
     articles = list(iter_tokenized_articles(bundled_dump, min_words=50))
     assert len(articles) == 106
-    assert articles[0][:10] == "anarchism is a political philosophy that advocates self governed societies".split()
+    assert (
+        articles[0][:10]
+        == "anarchism is a political philosophy that advocates self governed societies".split()
+    )
     assert 500_000 < sum(map(len, articles)) < 540_000
     assert all(token.isalpha() and token.islower() for article in articles[:5] for token in article)
 
@@ -128,7 +131,10 @@ def test_broken_dump_names_the_file(tmp_path):
 def test_plain_text_one_document_per_line(tmp_path):
     corpus = tmp_path / "mine.txt"
     corpus.write_text("First line, 2 words\n\nSecond LINE\n")
-    assert list(iter_tokenized_articles(corpus)) == [["first", "line", "two", "words"], ["second", "line"]]
+    assert list(iter_tokenized_articles(corpus)) == [
+        ["first", "line", "two", "words"],
+        ["second", "line"],
+    ]
 
 
 def _wikiextractor_doc(page_id: int, title: str, body: str) -> str:
@@ -136,9 +142,9 @@ def _wikiextractor_doc(page_id: int, title: str, body: str) -> str:
     return f'<doc id="{page_id}" url="https://en.wikipedia.org/wiki?curid={page_id}" title="{title}">\n{title}\n\n{body}\n</doc>\n'
 
 
-WIKIEXTRACTOR = _wikiextractor_doc(12, "Anarchism", "Anarchism is a philosophy.\nIts 2 schools differ.") + _wikiextractor_doc(
-    25, "Autism", "Autism is a condition."
-)
+WIKIEXTRACTOR = _wikiextractor_doc(
+    12, "Anarchism", "Anarchism is a philosophy.\nIts 2 schools differ."
+) + _wikiextractor_doc(25, "Autism", "Autism is a condition.")
 
 
 @pytest.mark.parametrize("name, compress", [("wiki_00", False), ("wiki_01.bz2", True)])
@@ -154,11 +160,23 @@ def test_wikiextractor_documents_without_their_title_line(tmp_path, name, compre
 
 def test_wikiextractor_json_lines(tmp_path):
     records = [
-        {"id": "12", "url": "https://en.wikipedia.org/wiki?curid=12", "title": "Anarchism", "text": "Anarchism is a philosophy.\nIt has schools."},
-        {"id": "25", "url": "https://en.wikipedia.org/wiki?curid=25", "title": "Autism", "text": "Autism is a condition."},
+        {
+            "id": "12",
+            "url": "https://en.wikipedia.org/wiki?curid=12",
+            "title": "Anarchism",
+            "text": "Anarchism is a philosophy.\nIt has schools.",
+        },
+        {
+            "id": "25",
+            "url": "https://en.wikipedia.org/wiki?curid=25",
+            "title": "Autism",
+            "text": "Autism is a condition.",
+        },
     ]
     path = tmp_path / "wiki_00.bz2"
-    path.write_bytes(bz2.compress("".join(json.dumps(record) + "\n" for record in records).encode()))
+    path.write_bytes(
+        bz2.compress("".join(json.dumps(record) + "\n" for record in records).encode())
+    )
     assert [len(a) for a in iter_tokenized_articles(path)] == [7, 4]
     broken = tmp_path / "wiki_01"
     broken.write_text(json.dumps(records[0]) + "\n" + '{"id": "25", "title": "Autism"}\n')
@@ -169,7 +187,11 @@ def test_wikiextractor_json_lines(tmp_path):
 @pytest.mark.parametrize(
     "text, line, problem",
     [
-        (WIKIEXTRACTOR + '<doc id="30" url="u" title="Cut">\nCut\n\nNo end tag.\n', 12, "unterminated <doc>"),
+        (
+            WIKIEXTRACTOR + '<doc id="30" url="u" title="Cut">\nCut\n\nNo end tag.\n',
+            12,
+            "unterminated <doc>",
+        ),
         (WIKIEXTRACTOR.replace("</doc>\n", "", 1), 1, "not closed before the next one at line 6"),
         (WIKIEXTRACTOR + "stray text\n", 12, "expected a <doc"),
     ],
@@ -215,7 +237,9 @@ def test_zip_member_is_streamed_in_pieces_cut_at_whitespace(tmp_path):
                 member.write(words.encode() + b" ")
     assert archive.stat().st_size < 2e6
     start = time.monotonic()
-    sizes, peak = _peak_bytes(lambda: [len(piece) for piece in iter_documents(archive, max_document_mb=1)])
+    sizes, peak = _peak_bytes(
+        lambda: [len(piece) for piece in iter_documents(archive, max_document_mb=1)]
+    )
     assert time.monotonic() - start < 60  # a hang detector, not a speed target
     assert sum(sizes) > 56e6 and max(sizes) <= 1_000_000 and len(sizes) >= 57
     assert peak < 8e6, peak  # a few pieces of 1 MB, not the 56 MB text
@@ -236,28 +260,42 @@ def _write_bz2(path, parts):
 def test_long_article_in_dump_is_refused_naming_file_and_title(tmp_path):
     dump = tmp_path / "long.xml.bz2"
     line = "A '''long''' line of [[wiki]] text &amp; more.\n" * 20_000  # 0.94 MB
-    _write_bz2(dump, [
-        '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/">',
-        "<page><title>Short</title><ns>0</ns><revision><text>A short article.</text></revision></page>",
-        "<page><title>Huge Article</title><ns>0</ns><revision><text>", *[line] * 16, "</text></revision></page>",
-        "</mediawiki>",
-    ])
+    _write_bz2(
+        dump,
+        [
+            '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/">',
+            "<page><title>Short</title><ns>0</ns><revision><text>A short article.</text></revision></page>",
+            "<page><title>Huge Article</title><ns>0</ns><revision><text>",
+            *[line] * 16,
+            "</text></revision></page>",
+            "</mediawiki>",
+        ],
+    )
     documents = []
-    exc, peak = _peak_bytes(lambda: _raised(lambda: documents.extend(iter_documents(dump, max_document_mb=1))))
+    exc, peak = _peak_bytes(
+        lambda: _raised(lambda: documents.extend(iter_documents(dump, max_document_mb=1)))
+    )
     assert len(documents) == 1
     message = str(exc)
-    assert "long.xml.bz2" in message and "'Huge Article'" in message and "corpus.max_document_mb" in message
+    assert (
+        "long.xml.bz2" in message
+        and "'Huge Article'" in message
+        and "corpus.max_document_mb" in message
+    )
     assert "1000000" in message
     assert peak < 5e6, peak  # not the 16 MB article
     # The same article under a larger cap is taken in whole.
     with bz2.open(dump) as stream:
-        assert [len(text) for _, text in iter_wiki_pages(stream, str(dump), max_document_mb=20)][1] == 16 * len(line.replace("&amp;", "&"))
+        assert [len(text) for _, text in iter_wiki_pages(stream, str(dump), max_document_mb=20)][
+            1
+        ] == 16 * len(line.replace("&amp;", "&"))
 
 
 def test_large_pages_outside_the_main_namespace_are_not_held(tmp_path):
     dump = tmp_path / "talk.xml"
     dump.write_text(
-        "<mediawiki><page><title>Talk:X</title><ns>1</ns><revision><text>" + "chat " * 400_000
+        "<mediawiki><page><title>Talk:X</title><ns>1</ns><revision><text>"
+        + "chat " * 400_000
         + "</text></revision></page><page><title>Kept</title><ns>0</ns><revision><text>Body text.</text></revision></page></mediawiki>"
     )
     assert list(iter_tokenized_articles(dump, max_document_mb=1)) == [["body", "text"]]
@@ -268,17 +306,30 @@ def test_endless_xml_comment_is_refused_without_holding_it(tmp_path):
     dump = tmp_path / "comment.xml.bz2"
     _write_bz2(dump, ["<mediawiki><page><title>X</title><!-- ", "never closed " * 600_000])
     exc, peak = _peak_bytes(lambda: _raised(lambda: list(iter_documents(dump, max_document_mb=1))))
-    assert re.search(r"comment.xml.bz2: an XML tag, comment or attribute value of more than 1000000 bytes from byte offset 33, .*corpus.max_document_mb", str(exc)), exc
+    assert re.search(
+        r"comment.xml.bz2: an XML tag, comment or attribute value of more than 1000000 bytes from byte offset 33, .*corpus.max_document_mb",
+        str(exc),
+    ), exc
     assert peak < 5e6, peak
 
 
 def test_wikiextractor_document_over_the_cap_names_file_line_and_title(tmp_path):
     path = tmp_path / "wiki_00.bz2"
-    _write_bz2(path, [_wikiextractor_doc(1, "Small", "Fine."), _wikiextractor_doc(7, "Endless", "Many words here.\n" * 400_000)])
+    _write_bz2(
+        path,
+        [
+            _wikiextractor_doc(1, "Small", "Fine."),
+            _wikiextractor_doc(7, "Endless", "Many words here.\n" * 400_000),
+        ],
+    )
     documents = []
-    exc, peak = _peak_bytes(lambda: _raised(lambda: documents.extend(iter_documents(path, max_document_mb=1))))
+    exc, peak = _peak_bytes(
+        lambda: _raised(lambda: documents.extend(iter_documents(path, max_document_mb=1)))
+    )
     assert documents == ["\nFine.\n"]
-    assert re.search(r"wiki_00.bz2, line 6: .*'Endless'.*1000000 characters.*corpus.max_document_mb", str(exc)), exc
+    assert re.search(
+        r"wiki_00.bz2, line 6: .*'Endless'.*1000000 characters.*corpus.max_document_mb", str(exc)
+    ), exc
     assert peak < 5e6, peak
 
 
@@ -288,7 +339,10 @@ def test_line_without_newline_is_refused_without_holding_it(tmp_path, name):
     data = ("word " * 1_600_000).encode()  # 8 MB, no newline
     path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     exc, peak = _peak_bytes(lambda: _raised(lambda: list(iter_documents(path, max_document_mb=1))))
-    assert re.search(rf"{re.escape(name)}, line 1: .*more than 1000000 characters.*corpus.max_document_mb", str(exc)), exc
+    assert re.search(
+        rf"{re.escape(name)}, line 1: .*more than 1000000 characters.*corpus.max_document_mb",
+        str(exc),
+    ), exc
     assert peak < 5e6, peak
     # a line as long as the cap is a document
     path = tmp_path / "short.txt"
@@ -299,17 +353,25 @@ def test_line_without_newline_is_refused_without_holding_it(tmp_path, name):
 def test_binary_file_named_txt_is_refused(tmp_path):
     rng = random.Random(0)
     binary = tmp_path / "random.txt"
-    binary.write_bytes(bytes(rng.randrange(1, 256) for _ in range(200_000)).replace(b"\x00", b"\x01"))
-    with pytest.raises(CorpusFormatError, match=r"random.txt: not UTF-8 text: .* the first at byte offset \d+"):
+    binary.write_bytes(
+        bytes(rng.randrange(1, 256) for _ in range(200_000)).replace(b"\x00", b"\x01")
+    )
+    with pytest.raises(
+        CorpusFormatError, match=r"random.txt: not UTF-8 text: .* the first at byte offset \d+"
+    ):
         list(iter_documents(binary))
     with_nul = tmp_path / "nul.txt.gz"
     with_nul.write_bytes(gzip.compress(b"plain text\nmore text" + b"\x00" + b"tail\n"))
-    with pytest.raises(CorpusFormatError, match=r"nul.txt.gz: not text: a NUL byte at byte offset 20"):
+    with pytest.raises(
+        CorpusFormatError, match=r"nul.txt.gz: not text: a NUL byte at byte offset 20"
+    ):
         list(iter_documents(with_nul))
     archive = tmp_path / "latin.zip"
     with zipfile.ZipFile(archive, "w") as out:
         out.writestr("text8", "caf\xe9 na\xefve ".encode("latin-1") * 1000)
-    with pytest.raises(CorpusFormatError, match=r"latin.zip: text8: not UTF-8 text: .* byte offset 3\b"):
+    with pytest.raises(
+        CorpusFormatError, match=r"latin.zip: text8: not UTF-8 text: .* byte offset 3\b"
+    ):
         list(iter_documents(archive))
 
 

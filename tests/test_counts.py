@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
 
-from qwemflow.counts import cooccurrence_counts, count_pairs, joint_probabilities, merge_count_shards, unigram_probabilities
+from qwemflow.counts import (
+    cooccurrence_counts,
+    count_pairs,
+    joint_probabilities,
+    merge_count_shards,
+    unigram_probabilities,
+)
 
 
 def naive_counts(ids, offsets, vocab_size, window):
@@ -82,7 +88,9 @@ def test_partial_flushes_of_the_scratch_row_stay_exact(flush_every):
     """Rows of words with more occurrences than fit a uint32 row are added in several flushes."""
     ids, offsets = random_corpus(11, vocab_size=23, n_articles=12, max_length=80)
     expected, _ = naive_counts(ids, offsets, 23, 4)
-    np.testing.assert_array_equal(cooccurrence_counts(ids, offsets, 23, 4, threads=2, flush_every=flush_every), expected)
+    np.testing.assert_array_equal(
+        cooccurrence_counts(ids, offsets, 23, 4, threads=2, flush_every=flush_every), expected
+    )
 
 
 def test_truncated_shard_is_named_with_the_rule_that_rebuilds_it(tmp_path):

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import logging
-import sys
 import time
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pytest
+from http_server import FileServer
 
-sys.path.insert(0, str(Path(__file__).parent))
-if importlib.util.find_spec("qwemflow") is None:
-    sys.path.insert(0, str(Path(__file__).parents[1] / "src"))
-
-from http_server import FileServer  # noqa: E402
 from qwemflow.download import DownloadError, download, fetch_text, file_digest  # noqa: E402
 from qwemflow.sources import enwiki_manifest  # noqa: E402
 
@@ -48,7 +42,9 @@ def leftovers(dest: Path) -> list[Path]:
 def test_full_download_verifies_checksums(served, tmp_path):
     server, data = served
     dest = tmp_path / "out" / "dump.bz2"
-    result = download(server.url("dump.bz2"), dest, expected_size=len(data), checksums=sums(data), **FAST)
+    result = download(
+        server.url("dump.bz2"), dest, expected_size=len(data), checksums=sums(data), **FAST
+    )
     assert result == dest
     assert dest.read_bytes() == data
     assert leftovers(dest) == [dest]
@@ -82,7 +78,9 @@ def test_resumes_existing_part_file(served, tmp_path):
     (tmp_path / "dump.bz2.part").write_bytes(data[:MiB])
     download(server.url("dump.bz2"), dest, checksums=sums(data), **FAST)
     assert dest.read_bytes() == data
-    assert [(r.range, r.status, r.sent) for r in server.requests] == [(f"bytes={MiB}-", 206, len(data) - MiB)]
+    assert [(r.range, r.status, r.sent) for r in server.requests] == [
+        (f"bytes={MiB}-", 206, len(data) - MiB)
+    ]
 
 
 def test_complete_part_file_answered_416(served, tmp_path):
@@ -144,7 +142,9 @@ def test_existing_verified_dest_is_not_downloaded(served, tmp_path):
     server, data = served
     dest = tmp_path / "dump.bz2"
     dest.write_bytes(data)
-    result = download(server.url("dump.bz2"), dest, expected_size=len(data), checksums=sums(data), **FAST)
+    result = download(
+        server.url("dump.bz2"), dest, expected_size=len(data), checksums=sums(data), **FAST
+    )
     assert result == dest and dest.read_bytes() == data
     assert server.requests == []
 
@@ -232,7 +232,10 @@ def test_announced_size_over_the_cap_is_refused_before_the_body(served, tmp_path
     with pytest.raises(DownloadError) as info:
         download(url, dest, max_bytes=MiB, retries=3, **FAST)
     message = str(info.value)
-    assert url in message and f"announces {len(data)} bytes, more than the limit of {MiB} bytes" in message
+    assert (
+        url in message
+        and f"announces {len(data)} bytes, more than the limit of {MiB} bytes" in message
+    )
     assert "download.max_file_gb" in message
     assert leftovers(dest) == [] and len(server.requests) == 1
 
@@ -254,7 +257,11 @@ def test_endless_checksum_listing_stops_at_the_cap(served):
         tracemalloc.stop()
     assert time.monotonic() - started < HANG
     message = str(info.value)
-    assert url in message and f"limit of {cap} bytes" in message and "download.max_listing_mb" in message
+    assert (
+        url in message
+        and f"limit of {cap} bytes" in message
+        and "download.max_listing_mb" in message
+    )
     assert peak < 4 * MiB
     assert len(server.requests) == 1
     assert hung_up(server.requests[0]) and server.requests[0].sent < server.safety_bytes / 4
@@ -268,15 +275,31 @@ def test_slow_drip_hits_the_deadline_logging_progress(served, tmp_path, caplog):
     server.safety_seconds = 20.0
     url, dest = server.url("dump.bz2"), tmp_path / "dump.bz2"
     started = time.monotonic()
-    with caplog.at_level(logging.INFO, logger="qwemflow.download"), pytest.raises(DownloadError) as info:
-        download(url, dest, expected_size=len(data), deadline=2.0, min_rate=0, progress_seconds=0.5, retries=3, **FAST)
+    with (
+        caplog.at_level(logging.INFO, logger="qwemflow.download"),
+        pytest.raises(DownloadError) as info,
+    ):
+        download(
+            url,
+            dest,
+            expected_size=len(data),
+            deadline=2.0,
+            min_rate=0,
+            progress_seconds=0.5,
+            retries=3,
+            **FAST,
+        )
     elapsed = time.monotonic() - started
     assert 2.0 <= elapsed < HANG
     message = str(info.value)
     assert url in message and "deadline of 2 s" in message
     received = int(message.split(" with ")[1].split()[0])
     assert 0 < received < 100 and f"{received} bytes received" in message
-    progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith(f"{url}: ") and "/s" in r.getMessage()]
+    progress = [
+        r.getMessage()
+        for r in caplog.records
+        if r.getMessage().startswith(f"{url}: ") and "/s" in r.getMessage()
+    ]
     assert len(progress) >= 2, caplog.text
     assert not dest.exists() and (tmp_path / "dump.bz2.part").read_bytes() == data[:received]
     assert len(server.requests) == 1
@@ -291,7 +314,9 @@ def test_slow_drip_below_the_minimum_rate_resumes_then_gives_up(served, tmp_path
     url, dest = server.url("dump.bz2"), tmp_path / "dump.bz2"
     started = time.monotonic()
     with pytest.raises(DownloadError) as info:
-        download(url, dest, expected_size=len(data), min_rate=1000, rate_window=1.0, retries=1, **FAST)
+        download(
+            url, dest, expected_size=len(data), min_rate=1000, rate_window=1.0, retries=1, **FAST
+        )
     assert time.monotonic() - started < HANG
     message = str(info.value)
     assert url in message and "minimum rate of 1000 bytes/s over 1 s" in message
@@ -305,9 +330,26 @@ def test_slow_drip_below_the_minimum_rate_resumes_then_gives_up(served, tmp_path
 def test_download_options_from_the_config_block():
     from qwemflow.download import download_options
 
-    settings = {"retries": 2, "backoff_seconds": 1, "timeout_seconds": 30, "max_file_gb": 0.5, "max_listing_mb": 2,
-                "deadline_seconds": 600, "min_kb_per_second": 5, "rate_window_seconds": 30, "progress_seconds": 20}
-    assert download_options(settings) == {"retries": 2, "backoff": 1, "timeout": 30, "deadline": 600, "min_rate": 5000.0,
-                                          "rate_window": 30, "max_bytes": 500_000_000, "progress_seconds": 20}
+    settings = {
+        "retries": 2,
+        "backoff_seconds": 1,
+        "timeout_seconds": 30,
+        "max_file_gb": 0.5,
+        "max_listing_mb": 2,
+        "deadline_seconds": 600,
+        "min_kb_per_second": 5,
+        "rate_window_seconds": 30,
+        "progress_seconds": 20,
+    }
+    assert download_options(settings) == {
+        "retries": 2,
+        "backoff": 1,
+        "timeout": 30,
+        "deadline": 600,
+        "min_rate": 5000.0,
+        "rate_window": 30,
+        "max_bytes": 500_000_000,
+        "progress_seconds": 20,
+    }
     listing = download_options(settings, "listing")
     assert listing["max_bytes"] == 2_000_000 and "progress_seconds" not in listing

@@ -5,12 +5,12 @@ from gensim.models import KeyedVectors
 
 from qwemflow.dynamics import (
     PairSampler,
-    initial_embeddings,
-    linearized_target,
-    minibatch_gradient,
-    log_spaced_steps,
     expected_loss,
     gradient_factor,
+    initial_embeddings,
+    linearized_target,
+    log_spaced_steps,
+    minibatch_gradient,
     pair_weights,
     quartic_distance,
     subspace_overlap,
@@ -34,7 +34,10 @@ def test_setting_3_1_qwem_gradient_is_least_squares_on_m_star():
     positive, negative = pair_weights(p_joint, p_word, "setting-3.1")
     w = np.random.default_rng(1).normal(size=(30, 4))
     scores = w @ w.T
-    value, factor = expected_loss(scores, positive, negative, "qwem"), gradient_factor(scores, positive, negative, "qwem")
+    value, factor = (
+        expected_loss(scores, positive, negative, "qwem"),
+        gradient_factor(scores, positive, negative, "qwem"),
+    )
     target = m_star(p_joint, p_word)
     np.testing.assert_allclose(factor, (scores - target) / 2, atol=1e-12)
     constant = np.sum(target**2) / 4
@@ -74,7 +77,9 @@ def test_theory_limits_and_half_time():
     half = half_time(lam, eta, u0)
     at_half = squared_singular_values(half[:1], lam[:1], eta, u0)[0, 0]
     assert at_half == pytest.approx(lam[0] / 2)
-    assert growth_rates(lam, 1e-9) == pytest.approx(2e-9 * lam, rel=1e-6)  # continuous limit: tau = 2 eta t
+    assert growth_rates(lam, 1e-9) == pytest.approx(
+        2e-9 * lam, rel=1e-6
+    )  # continuous limit: tau = 2 eta t
     assert tau_1(4.0, eta, u0) == pytest.approx(np.log(4.0 / u0) / growth_rates(4.0, eta))
 
 
@@ -97,7 +102,9 @@ def test_qwem_small_init_follows_the_closed_form_on_real_counts(default_run):
     u0 = np.sum((eigenvectors.T @ w0) ** 2, axis=1)
     n_steps = int(2 * half_time(eigenvalues[-1], eta, u0[-1]))
     trajectory = train(positive, negative, "qwem", w0, eta, n_steps, log_spaced_steps(n_steps, 400))
-    agreement = mode_agreement(trajectory.steps, trajectory.singular_values**2, eigenvalues, eta, u0)
+    agreement = mode_agreement(
+        trajectory.steps, trajectory.singular_values**2, eigenvalues, eta, u0
+    )
     assert np.all(agreement["half_time_relative_error"].abs() < 0.05), agreement
     assert np.all(agreement["curve_median_relative_error"] < 0.05), agreement
     assert subspace_overlap(trajectory.final, eigenvectors) > 0.99
@@ -112,8 +119,12 @@ def test_qwem_in_the_eigenbasis_of_a_real_m_star_equals_the_plain_iteration(defa
     10^12-fold here), on the M* of the bundled sample's 400 most frequent words."""
     stats = np.load(default_run / "results/enwiki-sample/counts/V2000_L16.npz")
     words = 400
-    positive, negative = pair_weights(stats["p_joint"][:words, :words], stats["p_word"][:words], "setting-3.1")
-    assert quartic_distance(positive, negative, "qwem") and not quartic_distance(positive, negative, "sgns")
+    positive, negative = pair_weights(
+        stats["p_joint"][:words, :words], stats["p_word"][:words], "setting-3.1"
+    )
+    assert quartic_distance(positive, negative, "qwem") and not quartic_distance(
+        positive, negative, "sgns"
+    )
     eigenvalues, eigenvectors = all_eigenpairs(linearized_target(positive, negative, "qwem"))
     eta = 0.1 / eigenvalues[0]
     w0 = initial_embeddings(words, 20, 1e-12, seed=0)
@@ -123,9 +134,15 @@ def test_qwem_in_the_eigenbasis_of_a_real_m_star_equals_the_plain_iteration(defa
     rotated = train_in_eigenbasis(eigenvalues, eigenvectors, w0, eta, n_steps, record, checkpoints)
     np.testing.assert_array_equal(rotated.steps, plain.steps)
     np.testing.assert_allclose(rotated.singular_values, plain.singular_values, rtol=1e-7)
-    np.testing.assert_allclose(rotated.loss, plain.loss, rtol=1e-9, atol=1e-10 * np.abs(plain.loss).max())
-    np.testing.assert_allclose(rotated.checkpoints, plain.checkpoints, rtol=0, atol=1e-11 * np.abs(plain.checkpoints).max())
-    np.testing.assert_allclose(rotated.final, plain.final, rtol=0, atol=1e-8 * np.abs(plain.final).max())
+    np.testing.assert_allclose(
+        rotated.loss, plain.loss, rtol=1e-9, atol=1e-10 * np.abs(plain.loss).max()
+    )
+    np.testing.assert_allclose(
+        rotated.checkpoints, plain.checkpoints, rtol=0, atol=1e-11 * np.abs(plain.checkpoints).max()
+    )
+    np.testing.assert_allclose(
+        rotated.final, plain.final, rtol=0, atol=1e-8 * np.abs(plain.final).max()
+    )
     assert plain.singular_values[-1, 0] ** 2 > 0.9 * eigenvalues[0]  # the run did learn
     with pytest.raises(ValueError, match="every eigenpair"):
         train_in_eigenbasis(eigenvalues[:20], eigenvectors[:, :20], w0, eta, 1, record[:1])
@@ -147,13 +164,23 @@ def test_dag_qwem_run_and_table_row(default_run):
 def test_fig2_numbers_and_word2vec_trajectory(default_run):
     figures = default_run / "results/enwiki-sample/figures/V2000_L16_d50"
     curves = pd.read_csv(figures / "fig2.csv", dtype={"init": str})
-    assert set(zip(curves["row"], curves["init"])) == {
-        ("word2vec", "0.1"), ("qwem", "0.1"), ("theory", "0.1"), ("word2vec", "1e-12"), ("qwem", "1e-12"), ("theory", "1e-12")
+    assert set(zip(curves["row"], curves["init"], strict=True)) == {
+        ("word2vec", "0.1"),
+        ("qwem", "0.1"),
+        ("theory", "0.1"),
+        ("word2vec", "1e-12"),
+        ("qwem", "1e-12"),
+        ("theory", "1e-12"),
     }
     assert (figures / "fig2.png").stat().st_size > 20_000 and (figures / "fig2.pdf").exists()
     # small init, stepwise: at t = 1.5 tau_1 the first mode is learned and the tenth is not
     small = curves[(curves["row"] == "qwem") & (curves["init"] == "1e-12")]
-    at = small[np.isclose(small["t_over_tau1"], small["t_over_tau1"].iloc[(small["t_over_tau1"] - 1.5).abs().argmin()])]
+    at = small[
+        np.isclose(
+            small["t_over_tau1"],
+            small["t_over_tau1"].iloc[(small["t_over_tau1"] - 1.5).abs().argmin()],
+        )
+    ]
     s2 = at.set_index("mode")["s2"]
     run = np.load(default_run / "results/enwiki-sample/dynamics/V2000_L16_d50/qwem.npz")
     assert s2[1] > 0.9 * run["eigenvalues"][0] and s2[10] < 0.01 * run["eigenvalues"][9]
@@ -161,7 +188,9 @@ def test_fig2_numbers_and_word2vec_trajectory(default_run):
     assert trajectory["words"][0] == 0 and np.all(np.diff(trajectory["words"]) > 0)
     assert trajectory["singular_values"].shape == (len(trajectory["words"]), 50)
     assert trajectory["snapshots"].shape == (3, 2000, 50)
-    final = KeyedVectors.load_word2vec_format(str(default_run / "results/enwiki-sample/embeddings/V2000_L16_d50/sgns.txt"))
+    final = KeyedVectors.load_word2vec_format(
+        str(default_run / "results/enwiki-sample/embeddings/V2000_L16_d50/sgns.txt")
+    )
     np.testing.assert_allclose(trajectory["snapshots"][-1], final.vectors, rtol=1e-5, atol=1e-6)
 
 
@@ -169,7 +198,12 @@ def test_fig2_numbers_and_word2vec_trajectory(default_run):
 def test_fig1_numbers(default_run):
     figures = default_run / "results/enwiki-sample/figures/V2000_L16_d50"
     curves = pd.read_csv(figures / "fig1_curves.csv")
-    assert set(zip(curves["row"], curves["kind"])) == {("qwem", "s2"), ("qwem", "theory"), ("qwem", "loss"), ("word2vec", "s2")}
+    assert set(zip(curves["row"], curves["kind"], strict=True)) == {
+        ("qwem", "s2"),
+        ("qwem", "theory"),
+        ("qwem", "loss"),
+        ("word2vec", "s2"),
+    }
     loss = curves[curves["kind"] == "loss"]["value"].to_numpy()
     assert loss[-1] < loss[0]
     points = pd.read_csv(figures / "fig1_points.csv", keep_default_na=False)
@@ -218,7 +252,9 @@ def test_minibatch_qwem_reaches_the_full_batch_solution():
     w0, eta, n_steps = initial_embeddings(30, 2, 1e-3, seed=8), 0.05 / eigenvalues[-1], 2400
     full = train(positive, negative, "qwem", w0, eta, n_steps, np.array([0, n_steps]))
     sampler = PairSampler(p_joint, p_word, positive, negative, batch_size=5_000, seed=7)
-    sgd = train(positive, negative, "qwem", w0, eta, n_steps, np.array([0, n_steps]), sampler=sampler)
+    sgd = train(
+        positive, negative, "qwem", w0, eta, n_steps, np.array([0, n_steps]), sampler=sampler
+    )
     assert subspace_overlap(full.final, top) > 0.9999
     assert subspace_overlap(sgd.final, top) > 0.98
     assert sgd.loss[-1] == pytest.approx(full.loss[-1], rel=0.02)
@@ -233,13 +269,24 @@ def test_ablation_minibatch_and_small_init_word2vec_in_the_dag(default_run):
     for run in ("qwem", "qwem-setting-3.1"):
         assert modes[run]["half_time_relative_error"].head(10).abs().max() < 0.05, modes[run]
     # minibatch SGD on sampled pairs learns the same modes as full-batch descent, on nearly the same schedule
-    full, sgd = (modes[run]["half_time_measured"].head(5) for run in ("sgns-word2vec", "sgns-word2vec-sgd"))
+    full, sgd = (
+        modes[run]["half_time_measured"].head(5) for run in ("sgns-word2vec", "sgns-word2vec-sgd")
+    )
     assert np.all(np.abs(sgd / full - 1) < 0.1), (full, sgd)
     ablation = pd.read_csv(base / "figures/V2000_L16_d50/ablation.csv")
-    assert list(dict.fromkeys(ablation["panel"])) == ["regular SGNS", "quartic loss only", "Setting 3.1 only", "both = QWEM"]
+    assert list(dict.fromkeys(ablation["panel"])) == [
+        "regular SGNS",
+        "quartic loss only",
+        "Setting 3.1 only",
+        "both = QWEM",
+    ]
     for panel, curves in ablation.groupby("panel"):
-        measured = curves[curves["kind"] == "measured"].pivot(index="t_over_tau1", columns="mode", values="s2")
-        assert measured[1].iloc[-1] > 1e6 * measured[1].iloc[0], panel  # every variant learns from init 1e-12
+        measured = curves[curves["kind"] == "measured"].pivot(
+            index="t_over_tau1", columns="mode", values="s2"
+        )
+        assert measured[1].iloc[-1] > 1e6 * measured[1].iloc[0], (
+            panel
+        )  # every variant learns from init 1e-12
     assert (base / "figures/V2000_L16_d50/ablation.png").stat().st_size > 20_000
     # Figure 2's word2vec small-init panel: gensim from init 1e-12 grows by many orders of magnitude
     small = np.load(base / "dynamics/V2000_L16_d50/word2vec-small-init.npz")

@@ -3,8 +3,8 @@ import logging
 import numpy as np
 import pytest
 import scipy.linalg
-
 from conftest import run_snakemake, workflow_dir
+
 from qwemflow import eigensolver
 from qwemflow.eigensolver import (
     NotConverged,
@@ -53,7 +53,9 @@ def test_block_lanczos_finds_the_top_of_an_mstar_like_spectrum():
     alignment = np.abs(np.sum(vectors * basis[:, :60], axis=0))
     assert np.all(alignment[:58] > 1 - 1e-6)
     # the close pair: its two vectors span the right plane, whichever way they are rotated in it
-    np.testing.assert_allclose(np.linalg.svd(basis[:, 58:60].T @ vectors[:, 58:60])[1], 1, atol=1e-6)
+    np.testing.assert_allclose(
+        np.linalg.svd(basis[:, 58:60].T @ vectors[:, 58:60])[1], 1, atol=1e-6
+    )
     residuals = np.linalg.norm(m @ vectors - vectors * values, axis=0)
     assert residuals.max() < 1e-3 * values[-1]
 
@@ -61,7 +63,9 @@ def test_block_lanczos_finds_the_top_of_an_mstar_like_spectrum():
 def test_a_repeated_eigenvalue_within_one_block_is_found_with_all_its_copies():
     """Eigenvalue 5 with multiplicity 30 (fewer than a block's 50 vectors) takes places 6 to 35."""
     rng = np.random.default_rng(3)
-    spectrum = np.concatenate([np.linspace(50, 10, 5), np.full(30, 5.0), rng.uniform(-20, 0, 1464), [-900.0]])
+    spectrum = np.concatenate(
+        [np.linspace(50, 10, 5), np.full(30, 5.0), rng.uniform(-20, 0, 1464), [-900.0]]
+    )
     m, basis = with_spectrum(spectrum, 4)
     values, vectors = lanczos_top_eigenpairs(m, 35)
     np.testing.assert_allclose(values, spectrum[:35], rtol=1e-8)
@@ -85,7 +89,9 @@ def test_float64_refinement_extends_the_basis_for_pairs_left_short(caplog):
     m, basis = with_spectrum(spectrum, 2)
     noise = np.random.default_rng(7).standard_normal((1500, 160))
     with caplog.at_level(logging.INFO, logger="qwemflow.eigensolver"):
-        values, vectors = refined_top_pairs(m, np.linalg.qr(basis[:, :160] + 1e-6 * noise)[0], 60, rtol=1e-8)
+        values, vectors = refined_top_pairs(
+            m, np.linalg.qr(basis[:, :160] + 1e-6 * noise)[0], 60, rtol=1e-8
+        )
     assert "1 of 60 residuals above tolerance" in caplog.text
     assert "all 60 eigenpairs within tolerance" in caplog.text
     np.testing.assert_allclose(values, spectrum[:60], rtol=1e-8)
@@ -100,7 +106,9 @@ def test_a_basis_too_small_to_converge_falls_back_to_lapack(monkeypatch, caplog)
     m, _ = with_spectrum(spectrum, 6)
     with pytest.raises(NotConverged, match="before the top 60 converged"):
         lanczos_top_eigenpairs(m, 60, max_columns=250)
-    monkeypatch.setattr(eigensolver, "LAPACK_BELOW", 1000)  # let an 1,800 matrix take the Lanczos path
+    monkeypatch.setattr(
+        eigensolver, "LAPACK_BELOW", 1000
+    )  # let an 1,800 matrix take the Lanczos path
     monkeypatch.setattr(eigensolver, "MAX_BASIS_FRACTION", 0.07)
     with caplog.at_level(logging.WARNING, logger="qwemflow.eigensolver"):
         values, vectors = top_eigenpairs(m, 10)

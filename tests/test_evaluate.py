@@ -60,12 +60,22 @@ def test_paper_protocol_exact_offsets_all_correct(tmp_path):
     table = paper_protocol_analogies(words, vectors, sections, batch_size=5).set_index("category")
     assert list(table.index) == ["country-capital", "male-female", "adj-antonym", "full"]
     row = table.loc["country-capital"]
-    assert (row.n_pairs, row.n_questions, row.n_correct, row.accuracy) == (p, p * (p - 1), p * (p - 1), 1.0)
+    assert (row.n_pairs, row.n_questions, row.n_correct, row.accuracy) == (
+        p,
+        p * (p - 1),
+        p * (p - 1),
+        1.0,
+    )
     for empty, n_pairs in (("male-female", 1), ("adj-antonym", 0)):
         assert (table.loc[empty, "n_pairs"], table.loc[empty, "n_questions"]) == (n_pairs, 0)
         assert math.isnan(table.loc[empty, "accuracy"])
     full = table.loc["full"]
-    assert (full.n_pairs, full.n_questions, full.n_correct, full.accuracy) == (p + 1, p * (p - 1), p * (p - 1), 1.0)
+    assert (full.n_pairs, full.n_questions, full.n_correct, full.accuracy) == (
+        p + 1,
+        p * (p - 1),
+        p * (p - 1),
+        1.0,
+    )
 
 
 def test_paper_protocol_perturbed_pair_fails_as_its_target(tmp_path):
@@ -90,14 +100,24 @@ def test_paper_protocol_never_answers_a_question_word():
     vectors = np.array([[1, 0, 0, 0], [1, 0, eps, 0], [0, 1, 0, 0], [0, 1, 0, eps]], dtype=float)
     sections = {"family": [("a0", "b0", "a1", "b1")]}
     table = paper_protocol_analogies(words, vectors, sections).set_index("category")
-    assert (table.loc["male-female", "n_questions"], table.loc["male-female", "n_correct"]) == (2, 2)
+    assert (table.loc["male-female", "n_questions"], table.loc["male-female", "n_correct"]) == (
+        2,
+        2,
+    )
 
 
 def test_classic_protocol_matches_gensim():
     """Random vectors for 80% of the question words (a few in title case) among filler words:
     per-section and total correct/incorrect counts must equal gensim's exactly."""
     rng = np.random.default_rng(7)
-    question_words = sorted({word for questions in read_analogy_sections(QUESTIONS).values() for q in questions for word in q})
+    question_words = sorted(
+        {
+            word
+            for questions in read_analogy_sections(QUESTIONS).values()
+            for q in questions
+            for word in q
+        }
+    )
     kept = [word for word in question_words if rng.random() < 0.8]
     kept = [word.title() if rng.random() < 0.05 else word for word in kept]
     words = kept + [f"filler{k}" for k in range(3000 - len(kept))]
@@ -109,13 +129,22 @@ def test_classic_protocol_matches_gensim():
     total_score, gensim_sections = kv.evaluate_word_analogies(str(QUESTIONS))
 
     table = classic_protocol_analogies(words, vectors, QUESTIONS).set_index("category")
-    listed = {section: len(questions) for section, questions in read_analogy_sections(QUESTIONS).items()}
+    listed = {
+        section: len(questions) for section, questions in read_analogy_sections(QUESTIONS).items()
+    }
     for section in gensim_sections:
-        name = "full" if section["section"] == "Total accuracy" else CATEGORY_NAMES[section["section"]]
+        name = (
+            "full" if section["section"] == "Total accuracy" else CATEGORY_NAMES[section["section"]]
+        )
         n_correct, n_incorrect = len(section["correct"]), len(section["incorrect"])
-        assert (table.loc[name, "n_correct"], table.loc[name, "n_questions"]) == (n_correct, n_correct + n_incorrect), name
+        assert (table.loc[name, "n_correct"], table.loc[name, "n_questions"]) == (
+            n_correct,
+            n_correct + n_incorrect,
+        ), name
         if name != "full":
-            assert table.loc[name, "coverage"] == pytest.approx((n_correct + n_incorrect) / listed[section["section"]])
+            assert table.loc[name, "coverage"] == pytest.approx(
+                (n_correct + n_incorrect) / listed[section["section"]]
+            )
     assert table.loc["full", "accuracy"] == pytest.approx(total_score)
     assert 0 < table.loc["full", "coverage"] < 1
     assert table.loc["full", "n_correct"] > 0
@@ -130,10 +159,18 @@ def test_read_similarity_pairs_bundled_files():
 
 def test_read_similarity_pairs_men_and_original_simlex(tmp_path):
     men = tmp_path / "MEN_dataset_lemma_form_full"
-    men.write_text("sun-n sunlight-n 50.000000\nautomobile-n car-n 50.000000\nBright-j eat-v 2.000000\n")
-    assert read_similarity_pairs(men) == [("sun", "sunlight", 50.0), ("automobile", "car", 50.0), ("bright", "eat", 2.0)]
+    men.write_text(
+        "sun-n sunlight-n 50.000000\nautomobile-n car-n 50.000000\nBright-j eat-v 2.000000\n"
+    )
+    assert read_similarity_pairs(men) == [
+        ("sun", "sunlight", 50.0),
+        ("automobile", "car", 50.0),
+        ("bright", "eat", 2.0),
+    ]
     simlex = tmp_path / "SimLex-999.txt"
-    simlex.write_text("word1\tword2\tPOS\tSimLex999\tconc(w1)\nold\tnew\tA\t1.58\t2.72\nsmart\tintelligent\tA\t9.2\t1.75\n")
+    simlex.write_text(
+        "word1\tword2\tPOS\tSimLex999\tconc(w1)\nold\tnew\tA\t1.58\t2.72\nsmart\tintelligent\tA\t9.2\t1.75\n"
+    )
     assert read_similarity_pairs(simlex) == [("old", "new", 1.58), ("smart", "intelligent", 9.2)]
 
 
@@ -142,7 +179,10 @@ def test_similarity_spearman_monotone_cosine_and_coverage():
     angles = np.radians(10 * np.arange(6))
     words = ["anchor"] + [f"w{k}" for k in range(6)]
     vectors = np.vstack([[2.0, 0.0], 3 * np.column_stack([np.cos(angles), np.sin(angles)])])
-    pairs = [("anchor", f"w{k}", 10.0 - k) for k in range(6)] + [("anchor", "missing", 5.0), ("nope", "w1", 1.0)]
+    pairs = [("anchor", f"w{k}", 10.0 - k) for k in range(6)] + [
+        ("anchor", "missing", 5.0),
+        ("nope", "w1", 1.0),
+    ]
     result = similarity_spearman(words, vectors, pairs)
     assert result["rho"] == pytest.approx(1.0)
     assert (result["n_pairs"], result["coverage"]) == (6, pytest.approx(6 / 8))

@@ -23,7 +23,9 @@ def test_leftovers_of_killed_jobs_are_removed_live_ones_kept(tmp_path):
     out.parent.mkdir()
     stale = out.with_name(f".tmp-{dead_pid()}-{out.name}")
     live = out.with_name(f".tmp-{os.getppid()}-{out.name}")  # a writer still running
-    other = out.with_name(f".tmp-{dead_pid()}-other.npz")  # another output's: not ours to judge here
+    other = out.with_name(
+        f".tmp-{dead_pid()}-other.npz"
+    )  # another output's: not ours to judge here
     for path in (stale, live, other):
         path.write_bytes(b"half written")
     with atomic_output(out) as tmp:
@@ -48,7 +50,9 @@ def test_truncated_npz_names_the_file_and_the_rule(tmp_path):
     with load_npz(path, "merge_counts") as stats:
         assert stats["n_pairs"] == 4 and set(stats) == {"counts", "n_pairs"}
     path.write_bytes(path.read_bytes()[:300])
-    with pytest.raises(DamagedFileError, match=r"V10_L2.npz: cannot be read as .npz .*BadZipFile.*-R merge_counts"):
+    with pytest.raises(
+        DamagedFileError, match=r"V10_L2.npz: cannot be read as .npz .*BadZipFile.*-R merge_counts"
+    ):
         load_npz(path, "merge_counts")
     path.write_bytes(b"")
     with pytest.raises(DamagedFileError, match=r"V10_L2.npz: .*delete it"):

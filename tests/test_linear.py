@@ -28,7 +28,9 @@ from qwemflow.sources import gensim_test_data
 @pytest.mark.parametrize("variance, ratio", [(1.0, 0.05), (0.3, 0.5), (2.0, 1.0)])
 def test_marchenko_pastur_density_integrates_to_one_over_its_support(variance, ratio):
     lower, upper = marchenko_pastur_edges(variance, ratio)
-    mass, _ = quad(lambda x: marchenko_pastur_density([x], variance, ratio)[0], lower, upper, limit=200)
+    mass, _ = quad(
+        lambda x: marchenko_pastur_density([x], variance, ratio)[0], lower, upper, limit=200
+    )
     assert mass == pytest.approx(1.0, abs=1e-6)
     assert marchenko_pastur_density([lower / 2, upper * 2], variance, ratio).tolist() == [0.0, 0.0]
 
@@ -85,7 +87,11 @@ def test_family_without_pairs_left_out_with_a_log_message(caplog):
     with caplog.at_level(logging.WARNING, logger="qwemflow.linear"):
         pairs = family_pairs(words, sections, ["male-female", "verb-past-tense", "adj-antonym"])
     assert list(pairs) == ["male-female"]
-    assert {tuple(words[i] for i in pair) for pair in pairs["male-female"]} >= {("he", "she"), ("man", "woman"), ("king", "queen")}
+    assert {tuple(words[i] for i in pair) for pair in pairs["male-female"]} >= {
+        ("he", "she"),
+        ("man", "woman"),
+        ("king", "queen"),
+    }
     assert "verb-past-tense left out: 0 pair(s)" in caplog.text
     assert "adj-antonym left out" in caplog.text
     with pytest.raises(ValueError, match="unknown analogy family"):
@@ -97,7 +103,13 @@ def offset_family(n_pairs, dim, noise, seed):
     rng = np.random.default_rng(seed)
     base = rng.standard_normal((n_pairs, dim))
     offset = 3 * rng.standard_normal(dim) / np.sqrt(dim)
-    vectors = np.vstack([base, base + offset + noise * rng.standard_normal((n_pairs, dim)), rng.standard_normal((50, dim))])
+    vectors = np.vstack(
+        [
+            base,
+            base + offset + noise * rng.standard_normal((n_pairs, dim)),
+            rng.standard_normal((50, dim)),
+        ]
+    )
     pairs = np.column_stack([np.arange(n_pairs), n_pairs + np.arange(n_pairs)])
     return vectors, pairs
 
@@ -105,14 +117,21 @@ def offset_family(n_pairs, dim, noise, seed):
 def test_analogy_cosines_agree_with_the_paper_protocol():
     vectors, pairs = offset_family(n_pairs=8, dim=30, noise=1.5, seed=6)
     words = [f"w{i}" for i in range(len(vectors))]
-    sections = {"family": [(words[a], words[b], words[c], words[d]) for (a, b), (c, d) in zip(pairs, np.roll(pairs, 1, axis=0))]}
+    sections = {
+        "family": [
+            (words[a], words[b], words[c], words[d])
+            for (a, b), (c, d) in zip(pairs, np.roll(pairs, 1, axis=0), strict=True)
+        ]
+    }
     reference = paper_protocol_analogies(words, vectors, sections).set_index("category")
     cosines = analogy_cosines(vectors, pairs, batch_size=7)
     assert len(cosines) == reference.loc["male-female", "n_questions"] == 8 * 7
     assert cosines["correct"].sum() == reference.loc["male-female", "n_correct"]
     assert 0 < reference.loc["male-female", "accuracy"] < 1
     # right answers beat every rival for the guess; the rivals' own cosine to b' is below 1
-    assert (cosines["competitor_cosine"] < 1).all() and (cosines["answer_cosine"] <= 1 + 1e-12).all()
+    assert (cosines["competitor_cosine"] < 1).all() and (
+        cosines["answer_cosine"] <= 1 + 1e-12
+    ).all()
 
 
 def test_exact_offsets_put_the_guess_on_the_answer_direction():
@@ -141,7 +160,9 @@ def test_overlap_of_rotated_embeddings_is_the_identity():
 
 def test_rows_in_order_aligns_by_word():
     vectors = np.arange(6).reshape(3, 2)
-    np.testing.assert_array_equal(rows_in_order(["a", "b", "c"], vectors, ["c", "a"]), [[4, 5], [0, 1]])
+    np.testing.assert_array_equal(
+        rows_in_order(["a", "b", "c"], vectors, ["c", "a"]), [[4, 5], [0, 1]]
+    )
     with pytest.raises(ValueError, match="no embedding"):
         rows_in_order(["a"], vectors[:1], ["z"])
 
@@ -152,7 +173,12 @@ SAMPLE = "results/enwiki-sample"
 @pytest.mark.workflow
 def test_default_run_linear_figures(default_run):
     figures = default_run / f"{SAMPLE}/figures"
-    for name in ("V2000_L16/fig4", "V2000_L16/top1", "V2000_L16/target_spectra", "V2000_L16_d50/overlap"):
+    for name in (
+        "V2000_L16/fig4",
+        "V2000_L16/top1",
+        "V2000_L16/target_spectra",
+        "V2000_L16_d50/overlap",
+    ):
         for suffix in (".pdf", ".png"):
             assert (figures / f"{name}{suffix}").stat().st_size > 1000
     # the one eigendecomposition agrees with the spectral stage's top eigenpairs
@@ -162,8 +188,16 @@ def test_default_run_linear_figures(default_run):
     np.testing.assert_allclose(extended["values"][:200], top["values"], rtol=1e-8)
 
     curves = pd.read_csv(figures / "V2000_L16/fig4c_snr.csv")
-    assert list(dict.fromkeys(curves["family"])) == ["country-nationality", "male-female", "verb-past-tense", "adj-adverb"]
-    assert "adj-antonym left out: 1 pair(s)" in (default_run / "logs/enwiki-sample/figures/V2000_L16/fig4_data.log").read_text()
+    assert list(dict.fromkeys(curves["family"])) == [
+        "country-nationality",
+        "male-female",
+        "verb-past-tense",
+        "adj-adverb",
+    ]
+    assert (
+        "adj-antonym left out: 1 pair(s)"
+        in (default_run / "logs/enwiki-sample/figures/V2000_L16/fig4_data.log").read_text()
+    )
     assert curves["d"].min() == 4 and curves["d"].max() == 2000
     assert (curves["snr"] >= 1 - 1e-9).all() and curves["accuracy"].between(0, 1).all()
     nationality = curves[curves["family"] == "country-nationality"]
@@ -173,7 +207,12 @@ def test_default_run_linear_figures(default_run):
     assert fits["dim"].tolist() == [128, 256, 512, 1024]
     assert (fits["noise_variance"] > 0).all() and (fits["outlier"] >= fits["noise_variance"]).all()
     eigenvalues = pd.read_csv(figures / "V2000_L16/fig4a_eigenvalues.csv")
-    assert eigenvalues.groupby("d").size().tolist() == [5, 5, 5, 5]  # verb-past-tense: 5 pairs at V = 2000
+    assert eigenvalues.groupby("d").size().tolist() == [
+        5,
+        5,
+        5,
+        5,
+    ]  # verb-past-tense: 5 pairs at V = 2000
     power = pd.read_csv(figures / "V2000_L16/fig4b_power.csv", keep_default_na=False)
     assert len(power) == 100 and power["power"].sum() == pytest.approx(1.0)
     assert (power["words"] != "").sum() == 4
@@ -182,7 +221,12 @@ def test_default_run_linear_figures(default_run):
     assert top1[["answer_cosine", "normalized_cosine"]].gt(0).all().all()
 
     spectra = pd.read_csv(figures / "V2000_L16/target_spectra.csv")
-    assert spectra.groupby("target").size().to_dict() == {"g": 400, "mstar": 400, "pmi": 400, "ppmi": 400}
+    assert spectra.groupby("target").size().to_dict() == {
+        "g": 400,
+        "mstar": 400,
+        "pmi": 400,
+        "ppmi": 400,
+    }
     assert (spectra[spectra["rank"] == 1]["normalized"] == 1).all()
 
     overlaps = pd.read_csv(figures / "V2000_L16_d50/overlap.csv")
@@ -208,13 +252,42 @@ def test_fig4_draws_when_no_family_has_enough_pairs(tmp_path):
 def test_fig4_panel_letters_are_distinct_and_in_reading_order():
     rng = np.random.default_rng(0)
     dims = [8, 16, 32, 64]
-    eigenvalues = pd.DataFrame([{"family": "verb-past-tense", "d": d, "eigenvalue": v} for d in dims for v in rng.uniform(0.1, 2, 5)])
-    fits = pd.DataFrame({"family": "verb-past-tense", "dim": dims, "n_vectors": 5, "noise_variance": 0.5, "bulk_ratio": 0.3,
-                         "effective_dim": 12.0, "outlier": 2.0})
-    power = pd.DataFrame({"family": "verb-past-tense", "eigenfeature": np.arange(1, 11), "power": rng.dirichlet(np.ones(10)),
-                          "words": ["went gone"] + [""] * 9})
-    curves = pd.DataFrame({"family": "verb-past-tense", "d": [4, 16, 64], "n_pairs": 5, "n_questions": 20,
-                           "snr": [1.5, 3.0, 6.0], "accuracy": [0.1, 0.3, 0.6]})
+    eigenvalues = pd.DataFrame(
+        [
+            {"family": "verb-past-tense", "d": d, "eigenvalue": v}
+            for d in dims
+            for v in rng.uniform(0.1, 2, 5)
+        ]
+    )
+    fits = pd.DataFrame(
+        {
+            "family": "verb-past-tense",
+            "dim": dims,
+            "n_vectors": 5,
+            "noise_variance": 0.5,
+            "bulk_ratio": 0.3,
+            "effective_dim": 12.0,
+            "outlier": 2.0,
+        }
+    )
+    power = pd.DataFrame(
+        {
+            "family": "verb-past-tense",
+            "eigenfeature": np.arange(1, 11),
+            "power": rng.dirichlet(np.ones(10)),
+            "words": ["went gone"] + [""] * 9,
+        }
+    )
+    curves = pd.DataFrame(
+        {
+            "family": "verb-past-tense",
+            "d": [4, 16, 64],
+            "n_pairs": 5,
+            "n_questions": 20,
+            "snr": [1.5, 3.0, 6.0],
+            "accuracy": [0.1, 0.3, 0.6],
+        }
+    )
     figure = fig4_figure(eigenvalues, fits, power, curves, "verb-past-tense", "synthetic")
     titled = [ax for ax in figure.axes if ax.get_title()]
     # reading order: top to bottom (rounded, so panels in one row tie), then left to right

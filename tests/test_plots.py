@@ -7,7 +7,12 @@ import pandas as pd
 from matplotlib.colors import to_hex
 
 from qwemflow.plots import fig2_figure, save_figure, singular_value_curves
-from qwemflow.summary import PAPER_EIGENFEATURES, eigenfeature_markdown, results_markdown, topic_words_found
+from qwemflow.summary import (
+    PAPER_EIGENFEATURES,
+    eigenfeature_markdown,
+    results_markdown,
+    topic_words_found,
+)
 
 MODES = 4
 
@@ -22,8 +27,13 @@ def _trajectory(init: float) -> dict:
     def logistic(t):
         return eigenvalues / (1 + (eigenvalues / u0 - 1) * np.exp(-np.outer(t, eigenvalues)))
 
-    return {"steps": steps, "theory_squared": logistic(steps), "singular_values": np.sqrt(logistic(0.95 * steps)),
-            "eigenvalues": eigenvalues, "tau1": tau1}
+    return {
+        "steps": steps,
+        "theory_squared": logistic(steps),
+        "singular_values": np.sqrt(logistic(0.95 * steps)),
+        "eigenvalues": eigenvalues,
+        "tau1": tau1,
+    }
 
 
 def _fig2_curves() -> pd.DataFrame:
@@ -46,38 +56,71 @@ def test_fig2_overlays_dotted_theory_on_measured_qwem_in_the_mode_colour(tmp_pat
         dotted = [to_hex(line.get_color()) for line in lines if line.get_linestyle() == ":"]
         # one measured and one theory line per mode, the same colour for the same mode, modes distinct
         assert len(solid) == len(dotted) == MODES and solid == dotted and len(set(solid)) == MODES
-        assert [line.get_linestyle() for line in panels[f"theory, init {init}"].get_lines()] == [":"] * MODES
-    assert all(line.get_linestyle() == "-" for line in panels["word2vec (gensim's own init)"].get_lines())
+        assert [line.get_linestyle() for line in panels[f"theory, init {init}"].get_lines()] == [
+            ":"
+        ] * MODES
+    assert all(
+        line.get_linestyle() == "-" for line in panels["word2vec (gensim's own init)"].get_lines()
+    )
     # a colorbar names the modes k = 1..MODES, and a key names the line styles
     colorbars = [ax for ax in figure.axes if ax.get_label() == "<colorbar>"]
     assert len(colorbars) == 1 and "mode" in colorbars[0].get_ylabel()
-    assert [tick.get_text() for tick in colorbars[0].get_yticklabels()] == [str(k) for k in range(1, MODES + 1)]
-    assert {text.get_text() for legend in figure.legends for text in legend.get_texts()} == {"measured", "closed-form theory"}
+    assert [tick.get_text() for tick in colorbars[0].get_yticklabels()] == [
+        str(k) for k in range(1, MODES + 1)
+    ]
+    assert {text.get_text() for legend in figure.legends for text in legend.get_texts()} == {
+        "measured",
+        "closed-form theory",
+    }
     save_figure(figure, tmp_path / "fig2.pdf", tmp_path / "fig2.png")
     assert (tmp_path / "fig2.png").stat().st_size > 1000
 
 
 def _eigenfeatures() -> pd.DataFrame:
-    return pd.DataFrame({
-        "eigenvector": [1, 2, 3, 4],
-        "top_words": ["actor film singer", "war army battle", "river geography map", "acid chemical"],
-        "bottom_words": ["born celebrity album", "council mayor parliament", "the of and", "music song"],
-    })
+    return pd.DataFrame(
+        {
+            "eigenvector": [1, 2, 3, 4],
+            "top_words": [
+                "actor film singer",
+                "war army battle",
+                "river geography map",
+                "acid chemical",
+            ],
+            "bottom_words": [
+                "born celebrity album",
+                "council mayor parliament",
+                "the of and",
+                "music song",
+            ],
+        }
+    )
 
 
 def test_topic_words_found_only_verbatim():
-    assert topic_words_found("government / municipal administration", "council", "municipal mayor") == ["municipal"]
+    assert topic_words_found(
+        "government / municipal administration", "council", "municipal mayor"
+    ) == ["municipal"]
     assert topic_words_found("celebrity biographies", "biography actor", "singer") == []
 
 
 def test_summary_puts_the_paper_topic_beside_ours_and_claims_only_word_matches():
     text = eigenfeature_markdown(_eigenfeatures())
     header = text.splitlines()[0]
-    assert "paper's topic for this rank" in header and "Karkada et al., NeurIPS 2025" in header and "topic's words among ours" in header
-    rows = {int(line.split("|")[1]): [cell.strip() for cell in line.split("|")[2:4]]
-            for line in text.splitlines() if re.match(r"\| \d", line)}
+    assert (
+        "paper's topic for this rank" in header
+        and "Karkada et al., NeurIPS 2025" in header
+        and "topic's words among ours" in header
+    )
+    rows = {
+        int(line.split("|")[1]): [cell.strip() for cell in line.split("|")[2:4]]
+        for line in text.splitlines()
+        if re.match(r"\| \d", line)
+    }
     assert rows[1] == [PAPER_EIGENFEATURES[0], "celebrity"]
-    assert rows[2] == [PAPER_EIGENFEATURES[1], "none"]  # 'government' words absent: no match claimed
+    assert rows[2] == [
+        PAPER_EIGENFEATURES[1],
+        "none",
+    ]  # 'government' words absent: no match claimed
     assert rows[3] == [PAPER_EIGENFEATURES[2], "geography"]
     assert rows[4] == ["(not named)", ""]
     assert "At 2 of the 3 ranks the paper names" in text
@@ -85,8 +128,20 @@ def test_summary_puts_the_paper_topic_beside_ours_and_claims_only_word_matches()
 
 def test_results_markdown_carries_the_eigenfeature_comparison():
     table = pd.DataFrame({"model": ["QWEM"], "Google analogies": [0.5]})
-    modes = {"qwem": pd.DataFrame({"half_time_relative_error": [0.01, -0.02], "subspace_overlap": [0.99, 0.99]})}
-    corpus = {"articles": 2, "tokens": 100, "tokens_in_vocabulary": 90, "coverage": 0.9, "rarest_word_count": 3}
-    text = results_markdown({"corpus": "toy", "V": 10, "L": 4, "d": 2}, corpus, table, _eigenfeatures(), modes, 0.5)
+    modes = {
+        "qwem": pd.DataFrame(
+            {"half_time_relative_error": [0.01, -0.02], "subspace_overlap": [0.99, 0.99]}
+        )
+    }
+    corpus = {
+        "articles": 2,
+        "tokens": 100,
+        "tokens_in_vocabulary": 90,
+        "coverage": 0.9,
+        "rarest_word_count": 3,
+    }
+    text = results_markdown(
+        {"corpus": "toy", "V": 10, "L": 4, "d": 2}, corpus, table, _eigenfeatures(), modes, 0.5
+    )
     assert "paper's topic for this rank" in text
     assert all(topic in text for topic in PAPER_EIGENFEATURES)

@@ -7,13 +7,18 @@ import re
 import shutil
 
 import pytest
-
 from conftest import REPO, run_snakemake
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,1000",
 ]
 # category -> files the report must show in it: every figure of the paper, the table, the summary
 EXPECTED = {
@@ -40,14 +45,19 @@ def browser(tmp_path):
     options.binary_location = chromium
     for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
         options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=chromedriver))
+    driver = webdriver.Chrome(
+        options=options, service=webdriver.ChromeService(executable_path=chromedriver)
+    )
     yield driver
     driver.quit()
 
 
 def shown_files(browser, report, category: str) -> set[str]:
     """Open the report, then a category of its menu, and read the file names it lists."""
-    from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+    from selenium.common.exceptions import (
+        ElementClickInterceptedException,
+        StaleElementReferenceException,
+    )
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -59,7 +69,9 @@ def shown_files(browser, report, category: str) -> set[str]:
     # the menu animates in: a click while it moves lands on its neighbour and is retried
     settling = (ElementClickInterceptedException, StaleElementReferenceException)
     WebDriverWait(browser, 60, ignored_exceptions=settling).until(click_category)
-    WebDriverWait(browser, 30).until(lambda d: re.search(r"\.(png|html|csv)\b", d.find_element(By.ID, "app").text))
+    WebDriverWait(browser, 30).until(
+        lambda d: re.search(r"\.(png|html|csv)\b", d.find_element(By.ID, "app").text)
+    )
     return set(re.findall(r"[\w.-]+\.(?:png|html|csv)\b", browser.find_element(By.ID, "app").text))
 
 
@@ -84,8 +96,18 @@ def test_changing_a_plotting_option_reruns_only_plotting(default_run, tmp_path):
     changed = tmp_path / "restyled.yaml"
     changed.write_text(config.replace("font_size: 10", "font_size: 12"))
     plan = run_snakemake(default_run, "--dry-run", "--configfile", str(changed)).stdout
-    planned = set(re.findall(r"^(?:local)?rule (\w+):", plan, flags=re.MULTILINE)) - {"all"}  # the target itself
-    plotting = {"table_figure", "eigenfeatures_figure", "fig1", "fig2", "ablation", "fig4", "top1_figure"}
+    planned = set(re.findall(r"^(?:local)?rule (\w+):", plan, flags=re.MULTILINE)) - {
+        "all"
+    }  # the target itself
+    plotting = {
+        "table_figure",
+        "eigenfeatures_figure",
+        "fig1",
+        "fig2",
+        "ablation",
+        "fig4",
+        "top1_figure",
+    }
     # cheap rules that compute their few numbers and draw them in one job
     small = {"target_spectra", "embedding_overlap", "performance"}
     assert planned == plotting | small, plan[-3000:]

@@ -12,7 +12,6 @@ import subprocess
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import REPO, run_snakemake, workflow_dir
 from slurm_cluster import SlurmCluster, cluster_daemons_alive, why_unavailable
 
@@ -29,7 +28,9 @@ def slurm_cluster(tmp_path_factory):
     reason = why_unavailable()
     if reason:
         # CI installs the packages as root (.ci/run): there, not running this test is a failure.
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no private SLURM cluster: {reason}")
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(
+            f"no private SLURM cluster: {reason}"
+        )
     with SlurmCluster(tmp_path_factory.mktemp("slurm")) as cluster:
         yield cluster
 
@@ -56,7 +57,10 @@ def slurm_run(slurm_cluster, tmp_path_factory):
 def test_every_rule_ran_as_a_slurm_job(slurm_run):
     workdir, output = slurm_run
     submitted = set(re.findall(r"has been submitted with SLURM jobid (\d+)", output))
-    logs = {str(path.relative_to(workdir)): path.read_text() for path in (workdir / "logs").rglob("*.log")}
+    logs = {
+        str(path.relative_to(workdir)): path.read_text()
+        for path in (workdir / "logs").rglob("*.log")
+    }
     recorded = {}
     for name, text in logs.items():
         ids = re.findall(r"SLURM job (\d+), step \d+, node \S+", text)
@@ -67,7 +71,9 @@ def test_every_rule_ran_as_a_slurm_job(slurm_run):
             recorded[name] = ids[0]
     assert set(LOCAL_LOGS) <= set(logs)
     assert len(recorded) >= 18  # extraction to the table figure: every job but the two local ones
-    assert set(recorded.values()) == submitted  # one job each, all of them the ones Snakemake submitted
+    assert (
+        set(recorded.values()) == submitted
+    )  # one job each, all of them the ones Snakemake submitted
     assert len(submitted) == len(recorded)
 
 
@@ -113,7 +119,9 @@ def test_a_killed_clusters_leftover_directory_counts_as_dead(tmp_path):
     name processes that are gone, or reused by something else: the next run must replace the link."""
     assert not cluster_daemons_alive(tmp_path)  # no pid files
     (tmp_path / "slurmctld.pid").write_text("999999999\n")  # above any pid_max: no such process
-    (tmp_path / "slurmd.pid").write_text(f"{os.getpid()}\n")  # alive, but python, not a slurm daemon
+    (tmp_path / "slurmd.pid").write_text(
+        f"{os.getpid()}\n"
+    )  # alive, but python, not a slurm daemon
     assert not cluster_daemons_alive(tmp_path)
     stand_in = tmp_path / "slurmd"  # a live process whose name is slurmd's
     shutil.copy(shutil.which("sleep"), stand_in)

@@ -35,5 +35,7 @@ def test_word2vec_format_round_trip(tmp_path):
 def test_eigenfeatures_oriented_by_largest_entry():
     vectors = np.array([[0.1, -0.9], [-0.5, 0.1], [0.2, 0.3]])
     features = eigenfeature_words(vectors, ["a", "b", "c"], n_features=2, n_words=1)
-    assert features.loc[0, "top_words"] == "b" and features.loc[0, "bottom_words"] == "c"  # -0.5 leads
+    assert (
+        features.loc[0, "top_words"] == "b" and features.loc[0, "bottom_words"] == "c"
+    )  # -0.5 leads
     assert features.loc[1, "top_words"] == "a"  # flipped: -0.9 is the largest magnitude

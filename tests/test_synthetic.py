@@ -7,8 +7,8 @@ import tracemalloc
 import numpy as np
 import pytest
 import yaml
-
 from conftest import REPO, run_snakemake, workflow_dir
+
 from qwemflow.corpus import read_articles
 from qwemflow.counts import cooccurrence_counts, count_pairs, merge_count_shards
 from qwemflow.evaluate import paper_protocol_analogies
@@ -53,9 +53,18 @@ def test_word_frequencies_follow_the_generator():
     # thousand documents), so they are compared as groups.
     n, background = len(ids), slice(0, corpus.base_words)
     deviation = np.abs(observed[background] - expected[background]) * n
-    assert np.all(deviation <= 5 * np.sqrt(expected[background] * n) + 0.02 * expected[background] * n)
-    groups = np.cumsum([0, corpus.base_words, corpus.n_topics * corpus.topic_words, corpus.n_topics * 2**corpus.n_attributes])
-    for start, end in zip(groups[1:], [*groups[2:], len(expected)]):
+    assert np.all(
+        deviation <= 5 * np.sqrt(expected[background] * n) + 0.02 * expected[background] * n
+    )
+    groups = np.cumsum(
+        [
+            0,
+            corpus.base_words,
+            corpus.n_topics * corpus.topic_words,
+            corpus.n_topics * 2**corpus.n_attributes,
+        ]
+    )
+    for start, end in zip(groups[1:], [*groups[2:], len(expected)], strict=True):
         assert observed[start:end].sum() == pytest.approx(expected[start:end].sum(), rel=0.03)
 
 
@@ -73,14 +82,23 @@ def synthetic_run(tmp_path_factory):
     config = yaml.safe_load((workdir / "config.yaml").read_text())
     config["corpus"].update(name="synthetic", source="synthetic")
     config.update(vocab_size=500, dim=12)
-    config["dynamics"]["runs"]["sgns-tied"] = {"loss": "sgns", "reweighting": "word2vec", "init": 1e-12}
+    config["dynamics"]["runs"]["sgns-tied"] = {
+        "loss": "sgns",
+        "reweighting": "word2vec",
+        "init": 1e-12,
+    }
     (workdir / "config.yaml").write_text(yaml.safe_dump(config))
     run_snakemake(
-        workdir, "--cores", "2",
-        "results/synthetic/embeddings/V500_L16_d12/mstar.txt", "results/synthetic/spectra/V500_L16/mstar.npz",
+        workdir,
+        "--cores",
+        "2",
+        "results/synthetic/embeddings/V500_L16_d12/mstar.txt",
+        "results/synthetic/spectra/V500_L16/mstar.npz",
         "results/synthetic/embeddings/V500_L16_d12/sgns-tied.txt",
     )
-    return workdir / "results" / "synthetic", SyntheticCorpus.from_config(config["corpus"]["synthetic"])
+    return workdir / "results" / "synthetic", SyntheticCorpus.from_config(
+        config["corpus"]["synthetic"]
+    )
 
 
 def test_top_eigenvectors_of_m_star_recover_the_planted_topics(synthetic_run):
@@ -113,9 +131,13 @@ def test_top_eigenvectors_of_m_star_recover_the_planted_topics(synthetic_run):
 def test_m_star_embeddings_solve_the_planted_analogies(synthetic_run):
     results, corpus = synthetic_run
     words, vectors = load_word2vec(results / "embeddings" / "V500_L16_d12" / "mstar.txt")
-    table = paper_protocol_analogies(words, vectors, corpus.analogy_sections()).set_index("category")
+    table = paper_protocol_analogies(words, vectors, corpus.analogy_sections()).set_index(
+        "category"
+    )
     pairs_per_attribute = corpus.n_topics * 2 ** (corpus.n_attributes - 1)
-    assert table.loc["full", "n_pairs"] == corpus.n_attributes * pairs_per_attribute  # all planted words are in the vocabulary
+    assert (
+        table.loc["full", "n_pairs"] == corpus.n_attributes * pairs_per_attribute
+    )  # all planted words are in the vocabulary
     assert table.loc["full", "accuracy"] > 0.97, table
 
 
@@ -129,7 +151,9 @@ def test_tied_sgns_run_in_the_dag_solves_the_planted_analogies(synthetic_run):
     assert np.all(np.diff(run["loss"]) <= 1e-12) and run["loss"][-1] < run["loss"][0] - 0.05
     words, vectors = load_word2vec(results / "embeddings" / "V500_L16_d12" / "sgns-tied.txt")
     np.testing.assert_allclose(vectors, run["final"], rtol=1e-6)
-    table = paper_protocol_analogies(words, vectors, corpus.analogy_sections()).set_index("category")
+    table = paper_protocol_analogies(words, vectors, corpus.analogy_sections()).set_index(
+        "category"
+    )
     assert table.loc["full", "accuracy"] > 0.9, table
 
 
@@ -142,7 +166,12 @@ def test_merging_count_shards_is_exact_and_holds_one_shard_at_a_time(tmp_path):
         ids = ids.astype(np.uint16)
         counts = cooccurrence_counts(ids, offsets, vocab_size, window)
         path = tmp_path / f"{part}.npz"
-        np.savez(path, counts=counts, n_pairs=count_pairs(np.diff(offsets), window), word_counts=np.bincount(ids, minlength=vocab_size))
+        np.savez(
+            path,
+            counts=counts,
+            n_pairs=count_pairs(np.diff(offsets), window),
+            word_counts=np.bincount(ids, minlength=vocab_size),
+        )
         shards.append(path)
     all_ids = [next(corpus.iter_chunks(part, chunk_tokens=200_000)) for part in range(1, 7)]
     ids = np.concatenate([i for i, _ in all_ids]).astype(np.uint16)

@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from qwemflow.counts import cooccurrence_counts, count_pairs, joint_probabilities, unigram_probabilities
+from qwemflow.counts import (
+    cooccurrence_counts,
+    count_pairs,
+    joint_probabilities,
+    unigram_probabilities,
+)
 from qwemflow.targets import TARGETS, g_matrix, m_star, pmi, ppmi, ppmi_smoothed
 
 
@@ -50,6 +55,10 @@ def test_pmi_family_finite_and_as_defined(stats):
 
 
 def test_smoothing_with_alpha_one_is_plain_ppmi(stats):
-    np.testing.assert_allclose(ppmi_smoothed(stats["p_joint"], stats["word_counts"], alpha=1.0), ppmi(stats["p_joint"], stats["p_word"]), atol=1e-12)
+    np.testing.assert_allclose(
+        ppmi_smoothed(stats["p_joint"], stats["word_counts"], alpha=1.0),
+        ppmi(stats["p_joint"], stats["p_word"]),
+        atol=1e-12,
+    )
     smoothed = ppmi_smoothed(stats["p_joint"], stats["word_counts"])
     assert not np.allclose(smoothed, ppmi(stats["p_joint"], stats["p_word"]))

@@ -3,7 +3,14 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from qwemflow.vocab import build_vocabulary, encode_articles, id_dtype, read_word_counts, top_words, write_word_counts
+from qwemflow.vocab import (
+    build_vocabulary,
+    encode_articles,
+    id_dtype,
+    read_word_counts,
+    top_words,
+    write_word_counts,
+)
 
 
 def test_top_words_ties_alphabetical():

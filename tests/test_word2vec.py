@@ -18,7 +18,9 @@ def test_one_worker_is_bit_reproducible(bundled_dump):
     word_counts = {w: counts[w] for w in vocab}
 
     def train():
-        model = train_sgns(corpus, word_counts, dim=20, window=5, sample=1e-3, epochs=2, seed=3, workers=1)
+        model = train_sgns(
+            corpus, word_counts, dim=20, window=5, sample=1e-3, epochs=2, seed=3, workers=1
+        )
         return vectors_in_order(model, vocab)
 
     first, again = train(), train()

@@ -2,6 +2,7 @@
 
 import bz2
 import hashlib
+import itertools
 import tarfile
 import zipfile
 
@@ -9,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from gensim.models import KeyedVectors
-
 from conftest import REPO, make_dump_mirror, run_snakemake, workflow_dir
+from gensim.models import KeyedVectors
 from http_server import FileServer
+
 from qwemflow.corpus import iter_tokenized_articles
 from qwemflow.evaluate import CATEGORY_NAMES, classic_protocol_analogies, read_similarity_pairs
 from qwemflow.sources import gensim_test_data
@@ -38,14 +39,16 @@ def test_default_run_outputs(default_run):
     assert len(vocab) == 2000
     assert vocab[:3] == sorted(vocab[:3], key=lambda wc: (-wc[1], wc[0]))
     assert [w for w, _ in vocab[:4]] == ["the", "of", "and", "in"]
-    assert all((-a[1], a[0]) < (-b[1], b[0]) for a, b in zip(vocab, vocab[1:]))
+    assert all((-a[1], a[0]) < (-b[1], b[0]) for a, b in itertools.pairwise(vocab))
 
     tokens = np.load(default_run / f"{SAMPLE}/tokens/V2000/001.npz")
     ids, offsets = tokens["ids"], tokens["offsets"]
     assert ids.dtype == np.uint16 and len(offsets) == 107
     stats = np.load(default_run / f"{SAMPLE}/counts/V2000_L16.npz")
     counts = stats["counts"]
-    np.testing.assert_array_equal(counts, vectorized_counts(ids.astype(np.int64), offsets, 2000, 16))
+    np.testing.assert_array_equal(
+        counts, vectorized_counts(ids.astype(np.int64), offsets, 2000, 16)
+    )
     np.testing.assert_array_equal(stats["word_counts"], [c for _, c in vocab])
     assert int(stats["window"]) == 16
     p_joint, p_word = stats["p_joint"], stats["p_word"]
@@ -121,17 +124,33 @@ def test_checksum_mismatch_fails_the_run_and_keeps_nothing(tmp_path, bundled_dum
 def test_benchmark_table_and_figures(default_run):
     setting = f"{SAMPLE}/eval/V2000_L16_d50"
     benchmarks = pd.read_csv(default_run / f"{setting}/benchmarks.csv")
-    assert list(benchmarks.columns) == ["model", "benchmark", "category", "score", "n_questions", "coverage"]
+    assert list(benchmarks.columns) == [
+        "model",
+        "benchmark",
+        "category",
+        "score",
+        "n_questions",
+        "coverage",
+    ]
     assert set(benchmarks["model"]) == {"sgns", "qwem", "mstar", "pmi", "ppmi", "ppmi-cds"}
-    assert {"analogy-paper", "analogy-classic", "ws353", "simlex999"} <= set(benchmarks["benchmark"])
-    pooled = benchmarks[(benchmarks["benchmark"] == "analogy-paper") & (benchmarks["category"] == "full")]
+    assert {"analogy-paper", "analogy-classic", "ws353", "simlex999"} <= set(
+        benchmarks["benchmark"]
+    )
+    pooled = benchmarks[
+        (benchmarks["benchmark"] == "analogy-paper") & (benchmarks["category"] == "full")
+    ]
     # the paper's digest counted 424 with gensim's tokenizer; text8 normalization leaves a slightly other vocabulary
     assert pooled["n_questions"].nunique() == 1 and 350 < pooled["n_questions"].iloc[0] < 450
     assert (pooled["score"] > 0.15).all()  # all models learn analogies (about 28% on the sample)
     table = (default_run / f"{setting}/table.md").read_text()
     # the paper's numbers stand beside their own models: QWEM 66%, PPMI 51% (its 68% is the tied
     # SGNS row, which the default config does not train); gensim's row has none
-    assert "| M* (closed form) |" in table and "| QWEM |" in table and "66.0%" in table and "51.0%" in table
+    assert (
+        "| M* (closed form) |" in table
+        and "| QWEM |" in table
+        and "66.0%" in table
+        and "51.0%" in table
+    )
     assert "68.0%" not in table and "| word2vec (gensim) |" in table
     for figure in ("figures/V2000_L16_d50/table", "figures/V2000_L16/eigenfeatures"):
         for suffix in (".png", ".pdf"):
@@ -143,7 +162,10 @@ def test_benchmark_table_and_figures(default_run):
 def test_men_skipped_offline_with_a_message(default_run):
     men = (default_run / "results/datasets/men.tsv").read_text()
     assert men.startswith("# unavailable: https://staff.fnwi.uva.nl/")
-    assert "MEN skipped" in (default_run / "logs/enwiki-sample/eval/V2000_L16_d50/sgns.log").read_text()
+    assert (
+        "MEN skipped"
+        in (default_run / "logs/enwiki-sample/eval/V2000_L16_d50/sgns.log").read_text()
+    )
 
 
 def test_classic_protocol_equals_gensim_on_exported_word2vec(default_run):
@@ -151,19 +173,25 @@ def test_classic_protocol_equals_gensim_on_exported_word2vec(default_run):
     keyed = KeyedVectors.load_word2vec_format(str(path))
     questions = gensim_test_data("questions-words.txt")
     total, sections = keyed.evaluate_word_analogies(str(questions))
-    ours = classic_protocol_analogies(keyed.index_to_key, keyed.vectors, questions).set_index("category")
+    ours = classic_protocol_analogies(keyed.index_to_key, keyed.vectors, questions).set_index(
+        "category"
+    )
     assert ours.loc["full", "accuracy"] == pytest.approx(total)
     gensim_sections = {s["section"]: s for s in sections}
     for section, name in CATEGORY_NAMES.items():
         expected = gensim_sections[section]
         assert ours.loc[name, "n_correct"] == len(expected["correct"])
-        assert ours.loc[name, "n_questions"] == len(expected["correct"]) + len(expected["incorrect"])
+        assert ours.loc[name, "n_questions"] == len(expected["correct"]) + len(
+            expected["incorrect"]
+        )
 
 
 def test_men_downloaded_and_verified_from_a_server(tmp_path):
     source = tmp_path / "src" / "MEN"
     source.mkdir(parents=True)
-    (source / "MEN_dataset_natural_form_full").write_text("sun sunlight 50.000000\nautomobile car 50.000000\nstair zebra 1.0\n")
+    (source / "MEN_dataset_natural_form_full").write_text(
+        "sun sunlight 50.000000\nautomobile car 50.000000\nstair zebra 1.0\n"
+    )
     archive = tmp_path / "srv" / "MEN.tar.gz"
     archive.parent.mkdir()
     with tarfile.open(archive, "w:gz") as tar:
@@ -176,11 +204,21 @@ def test_men_downloaded_and_verified_from_a_server(tmp_path):
         (workdir / "config.yaml").write_text(yaml.safe_dump(config))
         run_snakemake(workdir, "--cores", "1", "results/datasets/men.tsv")
         assert read_similarity_pairs(workdir / "results/datasets/men.tsv") == [
-            ("sun", "sunlight", 50.0), ("automobile", "car", 50.0), ("stair", "zebra", 1.0)
+            ("sun", "sunlight", 50.0),
+            ("automobile", "car", 50.0),
+            ("stair", "zebra", 1.0),
         ]
         config["evaluate"]["men"]["sha1"] = "0" * 40
         (workdir / "config.yaml").write_text(yaml.safe_dump(config))
-        failed = run_snakemake(workdir, "--cores", "1", "--forcerun", "men_dataset", "results/datasets/men.tsv", check=False)
+        failed = run_snakemake(
+            workdir,
+            "--cores",
+            "1",
+            "--forcerun",
+            "men_dataset",
+            "results/datasets/men.tsv",
+            check=False,
+        )
     assert failed.returncode != 0
     assert "sha1 mismatch" in (workdir / "logs/datasets/men.log").read_text()
 
@@ -189,7 +227,9 @@ def test_text8_and_local_sources(tmp_path, bundled_dump):
     """text8 (a zip with one unbroken text, fetched over HTTP with its size checked), a local
     plain-text corpus (one document a line) and the same documents as a WikiExtractor tree (a
     .bz2 file and a plain one, each its own part) run through the same stages."""
-    documents = [" ".join(article) for article in iter_tokenized_articles(bundled_dump, min_words=50)][:40]
+    documents = [
+        " ".join(article) for article in iter_tokenized_articles(bundled_dump, min_words=50)
+    ][:40]
     (tmp_path / "srv").mkdir()
     archive = tmp_path / "srv" / "text8.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
@@ -198,29 +238,45 @@ def test_text8_and_local_sources(tmp_path, bundled_dump):
     local.write_text("\n".join(documents) + "\n")
     extract = tmp_path / "extract" / "AA"
     extract.mkdir(parents=True)
-    wikiextractor = [f'<doc id="{i}" url="https://en.wikipedia.org/wiki?curid={i}" title="Title {i}">\nTitle {i}\n\n{doc}\n</doc>\n'
-                     for i, doc in enumerate(documents)]
+    wikiextractor = [
+        f'<doc id="{i}" url="https://en.wikipedia.org/wiki?curid={i}" title="Title {i}">\nTitle {i}\n\n{doc}\n</doc>\n'
+        for i, doc in enumerate(documents)
+    ]
     (extract / "wiki_00.bz2").write_bytes(bz2.compress("".join(wikiextractor[:20]).encode()))
     (extract / "wiki_01").write_text("".join(wikiextractor[20:]))
     with FileServer(tmp_path / "srv") as server:
         for source in ("text8", "local", "wikiextractor"):
             workdir = workflow_dir(tmp_path / source)
             config = yaml.safe_load((workdir / "config.yaml").read_text())
-            config["corpus"].update(name=source, source="local" if source == "wikiextractor" else source)
-            config["corpus"]["text8"].update(url=server.url("text8.zip"), size=archive.stat().st_size)
-            config["corpus"]["local"].update(paths=[str(extract.parent if source == "wikiextractor" else local)], part_mb=0.001)
+            config["corpus"].update(
+                name=source, source="local" if source == "wikiextractor" else source
+            )
+            config["corpus"]["text8"].update(
+                url=server.url("text8.zip"), size=archive.stat().st_size
+            )
+            config["corpus"]["local"].update(
+                paths=[str(extract.parent if source == "wikiextractor" else local)], part_mb=0.001
+            )
             config["vocab_size"] = 500
             (workdir / "config.yaml").write_text(yaml.safe_dump(config))
             run_snakemake(workdir, "--cores", "2", "counts")
-    parts = [np.load(tmp_path / f"wikiextractor/results/wikiextractor/tokens/V500/{part}.npz") for part in ("001", "002")]
+    parts = [
+        np.load(tmp_path / f"wikiextractor/results/wikiextractor/tokens/V500/{part}.npz")
+        for part in ("001", "002")
+    ]
     extracted = np.load(tmp_path / "wikiextractor/results/wikiextractor/counts/V500_L16.npz")
     local_counts = np.load(tmp_path / "local/results/local/counts/V500_L16.npz")
-    np.testing.assert_array_equal(np.concatenate([part["ids"] for part in parts]), np.load(tmp_path / "local/results/local/tokens/V500/001.npz")["ids"])
+    np.testing.assert_array_equal(
+        np.concatenate([part["ids"] for part in parts]),
+        np.load(tmp_path / "local/results/local/tokens/V500/001.npz")["ids"],
+    )
     for key in ("counts", "n_pairs", "word_counts"):
         np.testing.assert_array_equal(extracted[key], local_counts[key])
     text8 = np.load(tmp_path / "text8/results/text8/tokens/V500/001.npz")
     by_line = np.load(tmp_path / "local/results/local/tokens/V500/001.npz")
-    assert len(text8["offsets"]) == 2 and len(by_line["offsets"]) == 41  # one document vs 40 articles
+    assert (
+        len(text8["offsets"]) == 2 and len(by_line["offsets"]) == 41
+    )  # one document vs 40 articles
     np.testing.assert_array_equal(text8["ids"], by_line["ids"])  # same words, same vocabulary
     text8_counts = np.load(tmp_path / "text8/results/text8/counts/V500_L16.npz")
     local_counts = np.load(tmp_path / "local/results/local/counts/V500_L16.npz")

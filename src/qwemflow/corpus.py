@@ -22,9 +22,10 @@ import sys
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
-from typing import Iterable, Iterator, TextIO
+from typing import TextIO
 from xml.etree.ElementTree import ParseError
 
 import defusedxml
@@ -103,8 +104,14 @@ class _PageCollector:
     at all for pages known not to be articles). No tree is built."""
 
     def __init__(self, source: str, max_document_mb: float):
-        self.source, self.max_document_mb, self.max_chars = source, max_document_mb, _limit(max_document_mb)
-        self.pages: list[tuple[str, str]] = []  # finished articles (title, wikitext), drained by the reader
+        self.source, self.max_document_mb, self.max_chars = (
+            source,
+            max_document_mb,
+            _limit(max_document_mb),
+        )
+        self.pages: list[
+            tuple[str, str]
+        ] = []  # finished articles (title, wikitext), drained by the reader
         self.path: list[str] = []  # local names of the open elements
         self.page: dict | None = None
         self.field: list[str] | None = None  # data of the open title, ns or text element
@@ -120,7 +127,9 @@ class _PageCollector:
             return
         elif parent == "page" and name == "redirect":
             self.page["redirect"] = True
-        elif (parent == "page" and name in ("title", "ns")) or (parent == "revision" and name == "text" and self._may_be_article()):
+        elif (parent == "page" and name in ("title", "ns")) or (
+            parent == "revision" and name == "text" and self._may_be_article()
+        ):
             self.field, self.size = [], 0
 
     def _may_be_article(self) -> bool:
@@ -146,7 +155,12 @@ class _PageCollector:
             self.field = None
         elif name == "page" and self.page is not None:
             page = self.page
-            if page["ns"] is not None and page["ns"].strip() == "0" and not page["redirect"] and page["text"] is not None:
+            if (
+                page["ns"] is not None
+                and page["ns"].strip() == "0"
+                and not page["redirect"]
+                and page["text"] is not None
+            ):
                 self.pages.append((page["title"] or "", page["text"]))
             self.page = None
 
@@ -227,7 +241,9 @@ def check_utf8(head: bytes, whole: bool, source: str) -> None:
     bad byte (in the decompressed text). whole: `head` is the whole file (its end is no cut)."""
     nul = head.find(b"\x00")
     if nul >= 0:
-        raise CorpusFormatError(f"{source}: not text: a NUL byte at byte offset {nul} (binary data named as text?)")
+        raise CorpusFormatError(
+            f"{source}: not text: a NUL byte at byte offset {nul} (binary data named as text?)"
+        )
     text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(head, final=whole)
     bad = len(_ESCAPED.findall(text))
     if bad > MAX_BAD_FRACTION * len(head):
@@ -248,7 +264,9 @@ def _bounded_lines(stream: TextIO, source: str, max_document_mb: float) -> Itera
     while line := stream.readline(limit + 1):
         number += 1
         if len(line) > limit and not line.endswith("\n"):
-            raise CorpusFormatError(f"{source}, line {number}: more than {limit} characters without a newline, {_over_limit(max_document_mb)}")
+            raise CorpusFormatError(
+                f"{source}, line {number}: more than {limit} characters without a newline, {_over_limit(max_document_mb)}"
+            )
         yield line
 
 
@@ -314,7 +332,9 @@ def text_layout(first_line: str) -> str:
 _DOC_TITLE = re.compile(r'\stitle="(.*)"\s*>$')
 
 
-def iter_wikiextractor_documents(lines: Iterable[str], source: str, max_document_mb: float = MAX_DOCUMENT_MB) -> Iterator[str]:
+def iter_wikiextractor_documents(
+    lines: Iterable[str], source: str, max_document_mb: float = MAX_DOCUMENT_MB
+) -> Iterator[str]:
     """Text of each <doc ...> ... </doc> element of WikiExtractor's output.
 
     WikiExtractor repeats the title as the first line of each document: that line is left out,
@@ -329,17 +349,30 @@ def iter_wikiextractor_documents(lines: Iterable[str], source: str, max_document
         if opened_at is None:
             if not stripped:
                 continue
-            if not (stripped.startswith("<doc") and stripped.endswith(">") and stripped[4:5] in (" ", ">")):
-                raise CorpusFormatError(f"{source}, line {number}: expected a <doc ...> line, found {stripped[:80]!r}")
+            if not (
+                stripped.startswith("<doc")
+                and stripped.endswith(">")
+                and stripped[4:5] in (" ", ">")
+            ):
+                raise CorpusFormatError(
+                    f"{source}, line {number}: expected a <doc ...> line, found {stripped[:80]!r}"
+                )
             title_match = _DOC_TITLE.search(stripped)
-            opened_at, title, body, size = number, html.unescape(title_match.group(1)) if title_match else None, [], 0
+            opened_at, title, body, size = (
+                number,
+                html.unescape(title_match.group(1)) if title_match else None,
+                [],
+                0,
+            )
         elif stripped == "</doc>":
             if body and title is not None and body[0].strip() == title:
                 del body[0]
             yield "".join(body)
             opened_at = None
         elif stripped.startswith("<doc ") or stripped == "<doc>":
-            raise CorpusFormatError(f"{source}, line {opened_at}: <doc> element not closed before the next one at line {number}")
+            raise CorpusFormatError(
+                f"{source}, line {opened_at}: <doc> element not closed before the next one at line {number}"
+            )
         else:
             size += len(line)
             if size > limit:
@@ -349,7 +382,9 @@ def iter_wikiextractor_documents(lines: Iterable[str], source: str, max_document
                 )
             body.append(line)
     if opened_at is not None:
-        raise CorpusFormatError(f"{source}, line {opened_at}: unterminated <doc> element (no </doc> before the end of the file)")
+        raise CorpusFormatError(
+            f"{source}, line {opened_at}: unterminated <doc> element (no </doc> before the end of the file)"
+        )
 
 
 def iter_wikiextractor_json_documents(lines: Iterable[str], source: str) -> Iterator[str]:
@@ -360,13 +395,17 @@ def iter_wikiextractor_json_documents(lines: Iterable[str], source: str) -> Iter
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise CorpusFormatError(f"{source}, line {number}: not a JSON object ({exc.msg})") from None
+            raise CorpusFormatError(
+                f"{source}, line {number}: not a JSON object ({exc.msg})"
+            ) from None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise CorpusFormatError(f"{source}, line {number}: a JSON line without a 'text' string")
         yield record["text"]
 
 
-def _iter_text_documents(lines: Iterator[str], source: str, max_document_mb: float = MAX_DOCUMENT_MB) -> Iterator[str]:
+def _iter_text_documents(
+    lines: Iterator[str], source: str, max_document_mb: float = MAX_DOCUMENT_MB
+) -> Iterator[str]:
     """Documents of a text file, in the layout its first non-blank line shows."""
     head = []
     for line in lines:
@@ -408,12 +447,18 @@ def iter_documents(path: str | Path, max_document_mb: float = MAX_DOCUMENT_MB) -
             with zipfile.ZipFile(path) as archive:
                 members = [m for m in archive.infolist() if not m.is_dir()]
                 if len(members) != 1:
-                    raise CorpusFormatError(f"{path}: expected one text file in the zip, found {len(members)}")
+                    raise CorpusFormatError(
+                        f"{path}: expected one text file in the zip, found {len(members)}"
+                    )
                 source = f"{path}: {members[0].filename}"
                 with archive.open(members[0]) as member:
                     check_utf8(*_read_head(member), source)
                 with archive.open(members[0]) as member:
-                    yield from _pieces_at_whitespace(io.TextIOWrapper(member, encoding="utf-8", errors="replace"), source, max_document_mb)
+                    yield from _pieces_at_whitespace(
+                        io.TextIOWrapper(member, encoding="utf-8", errors="replace"),
+                        source,
+                        max_document_mb,
+                    )
         except zipfile.BadZipFile as exc:
             raise CorpusFormatError(f"{path}: not a zip archive ({exc})") from exc
     else:
@@ -421,7 +466,9 @@ def iter_documents(path: str | Path, max_document_mb: float = MAX_DOCUMENT_MB) -
             with _open_binary(path) as stream:
                 check_utf8(*_read_head(stream), str(path))
             with _open_text(path) as stream:
-                yield from _iter_text_documents(_bounded_lines(stream, str(path), max_document_mb), str(path), max_document_mb)
+                yield from _iter_text_documents(
+                    _bounded_lines(stream, str(path), max_document_mb), str(path), max_document_mb
+                )
         except (OSError, EOFError) as exc:
             raise CorpusFormatError(f"{path}: cannot be decompressed or read ({exc})") from exc
 
@@ -445,7 +492,9 @@ def iter_tokenized_articles(
                 yield tokens
 
 
-def write_articles(articles: Iterable[list[str]], out: Path, progress_every: float = 10.0) -> Counter:
+def write_articles(
+    articles: Iterable[list[str]], out: Path, progress_every: float = 10.0
+) -> Counter:
     """Write one article per line (gzip) and return the word counts; logs progress.
 
     The same articles give the same bytes on every run: the gzip header holds neither a time nor
@@ -462,10 +511,21 @@ def write_articles(articles: Iterable[list[str]], out: Path, progress_every: flo
             n_tokens += len(tokens)
             now = time.monotonic()
             if now - last >= progress_every:
-                log.info("%d articles, %d tokens, %.0f tokens/s", n_articles, n_tokens, n_tokens / (now - start))
+                log.info(
+                    "%d articles, %d tokens, %.0f tokens/s",
+                    n_articles,
+                    n_tokens,
+                    n_tokens / (now - start),
+                )
                 last = now
     elapsed = max(time.monotonic() - start, 1e-9)
-    log.info("done: %d articles, %d tokens in %.1f s (%.0f tokens/s)", n_articles, n_tokens, elapsed, n_tokens / elapsed)
+    log.info(
+        "done: %d articles, %d tokens in %.1f s (%.0f tokens/s)",
+        n_articles,
+        n_tokens,
+        elapsed,
+        n_tokens / elapsed,
+    )
     return counts
 
 

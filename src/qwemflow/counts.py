@@ -40,30 +40,42 @@ _PIECES_PER_THREAD = 16
 
 def _item_pointer(context, builder, aryty, ary_value, index):
     ary = context.make_array(aryty)(context, builder, ary_value)
-    return cgutils.get_item_pointer2(context, builder, ary.data, cgutils.unpack_tuple(builder, ary.shape),
-                                     cgutils.unpack_tuple(builder, ary.strides), aryty.layout, [index])
+    return cgutils.get_item_pointer2(
+        context,
+        builder,
+        ary.data,
+        cgutils.unpack_tuple(builder, ary.shape),
+        cgutils.unpack_tuple(builder, ary.strides),
+        aryty.layout,
+        [index],
+    )
 
 
 @intrinsic
 def _prefetch(typingctx, arr, index):
     """Software prefetch of arr[index] into all cache levels (llvm.prefetch: read, locality 3)."""
+
     def codegen(context, builder, signature, args):
         pointer = _item_pointer(context, builder, signature.args[0], args[0], args[1])
         i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
         function = cgutils.get_or_insert_function(
-            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]), "llvm.prefetch.p0")
+            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]), "llvm.prefetch.p0"
+        )
         builder.call(function, [builder.bitcast(pointer, i8p), i32(0), i32(3), i32(1)])
         return context.get_dummy_value()
+
     return types.void(arr, index), codegen
 
 
 @intrinsic
 def _fetch_add(typingctx, arr, index, value):
     """Atomically arr[index] += value; returns the old value (a work counter shared by threads)."""
+
     def codegen(context, builder, signature, args):
         pointer = _item_pointer(context, builder, signature.args[0], args[0], args[1])
         increment = context.cast(builder, args[2], signature.args[2], signature.args[0].dtype)
         return builder.atomic_rmw("add", pointer, increment, "seq_cst")
+
     return arr.dtype(arr, index, value), codegen
 
 
@@ -83,7 +95,9 @@ def _pad_articles(ids, offsets, window, sentinel, padded):
         base = offsets[a] + window * a
         for i in range(offsets[a], offsets[a + 1]):
             padded[base + i - offsets[a]] = ids[i]
-        padded[base + offsets[a + 1] - offsets[a] : base + offsets[a + 1] - offsets[a] + window] = sentinel
+        padded[base + offsets[a + 1] - offsets[a] : base + offsets[a + 1] - offsets[a] + window] = (
+            sentinel
+        )
 
 
 @njit(parallel=True, cache=True)
@@ -96,7 +110,7 @@ def _group_by_word(padded, vocab_size, n_threads, n_pieces, order):
     n = len(padded)
     histograms = np.zeros((n_pieces, vocab_size + 1), np.int64)
     counter = np.zeros(1, np.int64)
-    for t in prange(n_threads):
+    for _ in prange(n_threads):
         while True:
             c = _fetch_add(counter, 0, 1)
             if c >= n_pieces:
@@ -116,7 +130,7 @@ def _group_by_word(padded, vocab_size, n_threads, n_pieces, order):
             fills[c, w] = position
             position += histograms[c, w]
     counter[0] = 0
-    for t in prange(n_threads):
+    for _ in prange(n_threads):
         while True:
             c = _fetch_add(counter, 0, 1)
             if c >= n_pieces:
@@ -142,7 +156,7 @@ def _forward_rows(padded, order, starts, words, window, n_threads, flush_every, 
     vocab_size = len(starts) - 1
     n = len(order)
     counter = np.zeros(1, np.int64)
-    for t in prange(n_threads):
+    for _ in prange(n_threads):
         acc = np.zeros(vocab_size + 1, np.uint32)
         while True:
             step = 1 if counter[0] < _BATCH_FROM else 16
@@ -159,7 +173,7 @@ def _forward_rows(padded, order, starts, words, window, n_threads, flush_every, 
                     for q in range(q0, q1):
                         if q + _LOOKAHEAD < n:
                             ahead = order[q + _LOOKAHEAD]
-                            _prefetch(padded, ahead + 1)       # first and last token of a window
+                            _prefetch(padded, ahead + 1)  # first and last token of a window
                             _prefetch(padded, ahead + window)  # ahead: it may span two cache lines
                         p = np.uint64(order[q]) + np.uint64(1)  # unsigned: no negative-index checks
                         for j in range(window):
@@ -186,7 +200,7 @@ def _symmetrize_in_place(matrix, n_threads, block):
     size = matrix.shape[0]
     n_blocks = (size + block - 1) // block
     counter = np.zeros(1, np.int64)
-    for t in prange(n_threads):
+    for _ in prange(n_threads):
         while True:
             bi = _fetch_add(counter, 0, 1)
             if bi >= n_blocks:
@@ -201,7 +215,12 @@ def _symmetrize_in_place(matrix, n_threads, block):
 
 
 def cooccurrence_counts(
-    ids: np.ndarray, offsets: np.ndarray, vocab_size: int, window: int, threads: int = 1, flush_every: int | None = None
+    ids: np.ndarray,
+    offsets: np.ndarray,
+    vocab_size: int,
+    window: int,
+    threads: int = 1,
+    flush_every: int | None = None,
 ) -> np.ndarray:
     """Weighted symmetric co-occurrence counts (V x V float64, exact integers) of one token array.
 
@@ -212,7 +231,12 @@ def cooccurrence_counts(
     """
     ids = np.asarray(ids)
     offsets = np.asarray(offsets, dtype=np.int64)
-    if len(offsets) == 0 or offsets[0] != 0 or offsets[-1] != len(ids) or np.any(np.diff(offsets) < 0):
+    if (
+        len(offsets) == 0
+        or offsets[0] != 0
+        or offsets[-1] != len(ids)
+        or np.any(np.diff(offsets) < 0)
+    ):
         raise ValueError("offsets must rise from 0 to len(ids)")
     if ids.dtype.kind != "u":
         raise ValueError(f"word ids must be unsigned integers, got {ids.dtype}")
@@ -228,8 +252,12 @@ def cooccurrence_counts(
     sentinel = ids.dtype.type(vocab_size)  # one past the last word: a spare cell of the scratch row
     padded = np.empty(len(ids) + window * len(offsets), ids.dtype)  # numpy allocation: hugepages
     _pad_articles(ids, offsets, window, sentinel, padded)
-    order = np.empty(len(ids), np.int32 if len(padded) < 2**31 else np.int64)  # int32 halves its traffic
-    starts, words = _group_by_word(padded, vocab_size, n_threads, _PIECES_PER_THREAD * n_threads, order)
+    order = np.empty(
+        len(ids), np.int32 if len(padded) < 2**31 else np.int64
+    )  # int32 halves its traffic
+    starts, words = _group_by_word(
+        padded, vocab_size, n_threads, _PIECES_PER_THREAD * n_threads, order
+    )
     if flush_every is None:
         flush_every = (2**32 - 1) // (window * (window + 1) // 2)
     counts = np.empty((vocab_size, vocab_size), dtype=np.float64)  # every row is written in full
@@ -251,7 +279,9 @@ def merge_count_shards(paths) -> tuple[np.ndarray, np.ndarray, int]:
             if counts is None:
                 counts, word_counts = shard_counts, shard["word_counts"]
             elif shard_counts.shape != counts.shape:
-                raise ValueError(f"{path}: counts of shape {shard_counts.shape}, the shards before it have {counts.shape}")
+                raise ValueError(
+                    f"{path}: counts of shape {shard_counts.shape}, the shards before it have {counts.shape}"
+                )
             else:
                 counts += shard_counts
                 word_counts += shard["word_counts"]

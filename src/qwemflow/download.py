@@ -22,8 +22,9 @@ import re
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +65,14 @@ class _Transient(Exception):
 def download_options(settings: dict, kind: str = "file") -> dict:
     """Keyword arguments of download() (kind "file") or fetch_text() (kind "listing") from the
     config's download block; keys it lacks keep their defaults."""
-    options = {"retries": settings.get("retries", 5), "backoff": settings.get("backoff_seconds", 2.0),
-               "timeout": settings.get("timeout_seconds", 60.0),
-               "deadline": settings.get("deadline_seconds", DEADLINE_SECONDS),
-               "min_rate": 1000.0 * settings.get("min_kb_per_second", MIN_RATE / 1000.0),
-               "rate_window": settings.get("rate_window_seconds", RATE_WINDOW)}
+    options = {
+        "retries": settings.get("retries", 5),
+        "backoff": settings.get("backoff_seconds", 2.0),
+        "timeout": settings.get("timeout_seconds", 60.0),
+        "deadline": settings.get("deadline_seconds", DEADLINE_SECONDS),
+        "min_rate": 1000.0 * settings.get("min_kb_per_second", MIN_RATE / 1000.0),
+        "rate_window": settings.get("rate_window_seconds", RATE_WINDOW),
+    }
     if kind == "file":
         options["max_bytes"] = int(1e9 * settings.get("max_file_gb", MAX_FILE_BYTES / 1e9))
         options["progress_seconds"] = settings.get("progress_seconds", PROGRESS_SECONDS)
@@ -92,7 +96,12 @@ class _Clock:
     and a minimum average rate over each window of rate_window seconds (checked per attempt)."""
 
     def __init__(self, url: str, deadline: float, min_rate: float, rate_window: float):
-        self.url, self.deadline, self.min_rate, self.rate_window = url, deadline, min_rate, rate_window
+        self.url, self.deadline, self.min_rate, self.rate_window = (
+            url,
+            deadline,
+            min_rate,
+            rate_window,
+        )
         self.started = time.monotonic()
 
     def remaining(self) -> float:
@@ -110,7 +119,7 @@ class _Clock:
                 f"{time.monotonic() - self.started:.1f} s with {received} bytes received"
             )
 
-    def window(self, received: int) -> "_RateWindow":
+    def window(self, received: int) -> _RateWindow:
         return _RateWindow(self, received)
 
 
@@ -140,7 +149,9 @@ class _RateWindow:
 def file_digest(path, algorithm: str) -> str:
     """Hex digest of a file, streamed in 1 MiB blocks so multi-GB files need no memory."""
     if algorithm not in ALGORITHMS:
-        raise ValueError(f"unsupported checksum algorithm {algorithm!r}; use one of {', '.join(ALGORITHMS)}")
+        raise ValueError(
+            f"unsupported checksum algorithm {algorithm!r}; use one of {', '.join(ALGORITHMS)}"
+        )
     digest = hashlib.new(algorithm)
     with open(path, "rb") as fh:
         while block := fh.read(BLOCK):
@@ -173,8 +184,14 @@ def _read(response, size: int) -> bytes:
 
 
 def _retrying(
-    url: str, attempt: Callable[[], T], *, retries: int, backoff: float, log: logging.Logger,
-    state: Callable[[], str] = lambda: "", clock: _Clock | None = None,
+    url: str,
+    attempt: Callable[[], T],
+    *,
+    retries: int,
+    backoff: float,
+    log: logging.Logger,
+    state: Callable[[], str] = lambda: "",
+    clock: _Clock | None = None,
 ) -> T:
     """Run attempt() until it stops raising _Transient, sleeping backoff * 2**n before retry n+1
     (never past the clock's deadline, which the next attempt then reports)."""
@@ -184,7 +201,9 @@ def _retrying(
             return attempt()
         except _Transient as exc:
             if n == retries:
-                raise UnreachableError(f"{url}: giving up after {retries} retries ({exc}){state()}") from exc
+                raise UnreachableError(
+                    f"{url}: giving up after {retries} retries ({exc}){state()}"
+                ) from exc
             delay = backoff * 2**n
             if clock is not None:
                 delay = max(min(delay, clock.remaining()), 0.0)
@@ -194,8 +213,15 @@ def _retrying(
 
 
 def fetch_text(
-    url: str, *, timeout: float = 60.0, retries: int = 5, backoff: float = 1.0, max_bytes: int = MAX_LISTING_BYTES,
-    deadline: float = DEADLINE_SECONDS, min_rate: float = MIN_RATE, rate_window: float = RATE_WINDOW,
+    url: str,
+    *,
+    timeout: float = 60.0,
+    retries: int = 5,
+    backoff: float = 1.0,
+    max_bytes: int = MAX_LISTING_BYTES,
+    deadline: float = DEADLINE_SECONDS,
+    min_rate: float = MIN_RATE,
+    rate_window: float = RATE_WINDOW,
 ) -> str:
     """GET a small text resource (e.g. a checksum listing) with the download retry policy, held in
     memory: more than max_bytes, announced or received, is a LimitExceeded naming the URL."""
@@ -240,7 +266,9 @@ def _verify(url: str, path: Path, expected_size: int | None, checksums: dict[str
     """Raise DownloadError unless path has the expected size and every expected digest."""
     size = path.stat().st_size
     if expected_size is not None and size != expected_size:
-        raise DownloadError(f"{url}: size mismatch: expected {expected_size} bytes, got {size} bytes")
+        raise DownloadError(
+            f"{url}: size mismatch: expected {expected_size} bytes, got {size} bytes"
+        )
     for algorithm, expected in checksums.items():
         actual = file_digest(path, algorithm)
         if actual != expected:
@@ -251,7 +279,14 @@ class _Progress:
     """Progress lines at most every PROGRESS_STEP percent or every `seconds`, whichever first, so
     a slow transfer keeps logging as long as any bytes arrive."""
 
-    def __init__(self, log: logging.Logger, url: str, done: int, total: int | None, seconds: float = PROGRESS_SECONDS):
+    def __init__(
+        self,
+        log: logging.Logger,
+        url: str,
+        done: int,
+        total: int | None,
+        seconds: float = PROGRESS_SECONDS,
+    ):
         self.log, self.url, self.done, self.total, self.seconds = log, url, done, total, seconds
         self.started = self.last_time = time.monotonic()
         self.first = done
@@ -274,7 +309,13 @@ class _Progress:
 
     def finish(self) -> None:
         elapsed = time.monotonic() - self.started
-        self.log.info("%s: transfer ended at %s in %.1f s (%s/s)", self.url, _size(self.done), elapsed, _size(self._rate()))
+        self.log.info(
+            "%s: transfer ended at %s in %.1f s (%s/s)",
+            self.url,
+            _size(self.done),
+            elapsed,
+            _size(self._rate()),
+        )
 
 
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
@@ -284,11 +325,23 @@ class _Transfer:
     """One file's transfer into its .part file, one HTTP request per attempt."""
 
     def __init__(
-        self, url: str, part: Path, expected_size: int | None, timeout: float, log: logging.Logger, *,
-        max_bytes: int = MAX_FILE_BYTES, clock: _Clock | None = None, progress_seconds: float = PROGRESS_SECONDS,
+        self,
+        url: str,
+        part: Path,
+        expected_size: int | None,
+        timeout: float,
+        log: logging.Logger,
+        *,
+        max_bytes: int = MAX_FILE_BYTES,
+        clock: _Clock | None = None,
+        progress_seconds: float = PROGRESS_SECONDS,
     ):
         self.url, self.part, self.timeout, self.log = url, part, timeout, log
-        self.expected, self.max_bytes, self.progress_seconds = expected_size, max_bytes, progress_seconds
+        self.expected, self.max_bytes, self.progress_seconds = (
+            expected_size,
+            max_bytes,
+            progress_seconds,
+        )
         self.clock = clock or _Clock(url, DEADLINE_SECONDS, MIN_RATE, RATE_WINDOW)
         self.total = expected_size  # what the server reports when the caller gave no size
 
@@ -305,7 +358,9 @@ class _Transfer:
         self.part.unlink(missing_ok=True)
         cap, source = self.cap()
         if announced:
-            return LimitExceeded(f"{self.url}: announces {received} bytes, more than the limit of {cap} bytes ({source})")
+            return LimitExceeded(
+                f"{self.url}: announces {received} bytes, more than the limit of {cap} bytes ({source})"
+            )
         return LimitExceeded(
             f"{self.url}: more than the limit of {cap} bytes ({source}): stopped at {received} bytes, {self.part.name} removed"
         )
@@ -363,7 +418,9 @@ class _Transfer:
             match = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", "").strip())
             if not match or int(match.group(1)) != offset:
                 self.part.write_bytes(b"")
-                raise _Transient(f"Content-Range {response.headers.get('Content-Range')!r} does not resume at {offset}")
+                raise _Transient(
+                    f"Content-Range {response.headers.get('Content-Range')!r} does not resume at {offset}"
+                )
             if match.group(3) != "*":
                 self._learn_total(int(match.group(3)))
                 if int(match.group(3)) > self.cap()[0]:
@@ -424,10 +481,14 @@ def download(
     log = log or logger
     dest = Path(dest)
     part = dest.with_name(dest.name + ".part")
-    checksums = {algorithm.lower(): digest.lower() for algorithm, digest in (checksums or {}).items()}
+    checksums = {
+        algorithm.lower(): digest.lower() for algorithm, digest in (checksums or {}).items()
+    }
     for algorithm in checksums:
         if algorithm not in ALGORITHMS:
-            raise ValueError(f"unsupported checksum algorithm {algorithm!r}; use one of {', '.join(ALGORITHMS)}")
+            raise ValueError(
+                f"unsupported checksum algorithm {algorithm!r}; use one of {', '.join(ALGORITHMS)}"
+            )
     if dest.exists():
         try:
             _verify(url, dest, expected_size, checksums)
@@ -439,10 +500,26 @@ def download(
             return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     clock = _Clock(url, deadline, min_rate, rate_window)
-    transfer = _Transfer(url, part, expected_size, timeout, log, max_bytes=max_bytes, clock=clock,
-                         progress_seconds=progress_seconds)
+    transfer = _Transfer(
+        url,
+        part,
+        expected_size,
+        timeout,
+        log,
+        max_bytes=max_bytes,
+        clock=clock,
+        progress_seconds=progress_seconds,
+    )
     log.info("%s: start -> %s", url, dest)
-    _retrying(url, transfer.attempt, retries=retries, backoff=backoff, log=log, state=transfer.state, clock=clock)
+    _retrying(
+        url,
+        transfer.attempt,
+        retries=retries,
+        backoff=backoff,
+        log=log,
+        state=transfer.state,
+        clock=clock,
+    )
     try:
         _verify(url, part, expected_size, checksums)
     except DownloadError:

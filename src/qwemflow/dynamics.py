@@ -15,6 +15,7 @@ Setting 3.1 weights q = 1/(P(i,j) + P(i)P(j)), G = (W W^T - M*)/2: the loss is
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,11 @@ REWEIGHTINGS = ("none", "setting-3.1", "unigram", "word2vec")
 
 
 def pair_weights(
-    p_joint: np.ndarray, p_word: np.ndarray, reweighting: str, psi: float = 1.0, subsample: float = 1e-5
+    p_joint: np.ndarray,
+    p_word: np.ndarray,
+    reweighting: str,
+    psi: float = 1.0,
+    subsample: float = 1e-5,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A+ and A- (V x V, symmetric) for one reweighting.
 
@@ -72,13 +77,17 @@ def _pair_loss_derivatives(scores: np.ndarray, loss: str) -> tuple[np.ndarray, n
     raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)}")
 
 
-def expected_loss(scores: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str) -> float:
+def expected_loss(
+    scores: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str
+) -> float:
     """The loss at the matrix of scores S = W W^T."""
     loss_plus, loss_minus = _pair_losses(scores, loss)
     return float(np.sum(positive * loss_plus + negative * loss_minus))
 
 
-def gradient_factor(scores: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str) -> np.ndarray:
+def gradient_factor(
+    scores: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str
+) -> np.ndarray:
     """G = dLoss/dS at S = W W^T; the gradient with respect to W is 2 G W.
 
     Written as f(S) (A+ + A-) - A+ (+ A- for qwem), with f(s) = sigma(s) for sgns (l+' = sigma - 1,
@@ -127,18 +136,25 @@ class PairSampler:
         self.joint_cdf = np.cumsum(p_joint, axis=None)
         self.word_cdf = np.cumsum(p_word)
         joint, word = p_joint / self.joint_cdf[-1], p_word / self.word_cdf[-1]  # what is drawn
-        self.positive_weight = np.divide(positive, joint, out=np.zeros_like(positive), where=joint > 0)
+        self.positive_weight = np.divide(
+            positive, joint, out=np.zeros_like(positive), where=joint > 0
+        )
         self.negative_weight = negative / np.outer(word, word)
 
     def _draw(self, cdf: np.ndarray, size: int) -> np.ndarray:
-        return np.minimum(np.searchsorted(cdf, self.rng.random(size) * cdf[-1], side="right"), len(cdf) - 1)
+        return np.minimum(
+            np.searchsorted(cdf, self.rng.random(size) * cdf[-1], side="right"), len(cdf) - 1
+        )
 
     def positives(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         i, j = np.divmod(self._draw(self.joint_cdf, self.batch_size), self.vocab_size)
         return i, j, self.positive_weight[i, j]
 
     def negatives(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        i, j = self._draw(self.word_cdf, self.batch_size), self._draw(self.word_cdf, self.batch_size)
+        i, j = (
+            self._draw(self.word_cdf, self.batch_size),
+            self._draw(self.word_cdf, self.batch_size),
+        )
         return i, j, self.negative_weight[i, j]
 
 
@@ -151,9 +167,14 @@ def minibatch_gradient(w: np.ndarray, sampler: PairSampler, loss: str) -> np.nda
         scores = np.einsum("bd,bd->b", w[i], w[j])
         rows.append(i)
         columns.append(j)
-        coefficients.append(weight * _pair_loss_derivatives(scores, loss)[kind] / sampler.batch_size)
+        coefficients.append(
+            weight * _pair_loss_derivatives(scores, loss)[kind] / sampler.batch_size
+        )
     size = w.shape[0]
-    batch = scipy.sparse.csr_matrix((np.concatenate(coefficients), (np.concatenate(rows), np.concatenate(columns))), shape=(size, size))
+    batch = scipy.sparse.csr_matrix(
+        (np.concatenate(coefficients), (np.concatenate(rows), np.concatenate(columns))),
+        shape=(size, size),
+    )
     return batch @ w + batch.T @ w
 
 
@@ -162,8 +183,14 @@ def minibatch_gradient(w: np.ndarray, sampler: PairSampler, loss: str) -> np.nda
 ROW_BLOCK = 512
 
 
-def blockwise_loss_and_gradient(w: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str, value: bool = True,
-                                gradient: bool = True) -> tuple[float | None, np.ndarray | None]:
+def blockwise_loss_and_gradient(
+    w: np.ndarray,
+    positive: np.ndarray,
+    negative: np.ndarray,
+    loss: str,
+    value: bool = True,
+    gradient: bool = True,
+) -> tuple[float | None, np.ndarray | None]:
     """The loss and its gradient 2 G W (each if asked), a block of rows of S at a time (G is symmetric)."""
     total = 0.0 if value else None
     grad = np.empty_like(w) if gradient else None
@@ -187,7 +214,9 @@ class Trajectory:
     final: np.ndarray  # W at the last step
 
     @classmethod
-    def from_records(cls, steps, losses, spectra, checkpoint_steps, checkpoints, final) -> "Trajectory":
+    def from_records(
+        cls, steps, losses, spectra, checkpoint_steps, checkpoints, final
+    ) -> Trajectory:
         """A trajectory from what a training loop collected, step by step, in lists."""
         return cls(
             steps=np.array(steps),
@@ -206,7 +235,9 @@ def log_spaced_steps(n_steps: int, n_records: int) -> np.ndarray:
 
 def initial_embeddings(vocab_size: int, dim: int, init_scale: float, seed: int) -> np.ndarray:
     """Entries N(0, init_scale^2 / d), the authors' initialization."""
-    return np.random.default_rng(seed).normal(0.0, init_scale / np.sqrt(dim), size=(vocab_size, dim))
+    return np.random.default_rng(seed).normal(
+        0.0, init_scale / np.sqrt(dim), size=(vocab_size, dim)
+    )
 
 
 def train(
@@ -217,7 +248,7 @@ def train(
     learning_rate: float,
     n_steps: int,
     record_steps: np.ndarray,
-    checkpoint_steps: np.ndarray = np.array([], dtype=int),
+    checkpoint_steps: Sequence[int] = (),
     sampler: PairSampler | None = None,
     progress_every: int = 1000,
 ) -> Trajectory:
@@ -235,9 +266,13 @@ def train(
     for step in range(n_steps + 1):
         recording = step in record
         if recording and not np.isfinite(w).all():
-            raise FloatingPointError(f"gradient descent diverged: W is not finite at step {step}; lower the learning rate")
+            raise FloatingPointError(
+                f"gradient descent diverged: W is not finite at step {step}; lower the learning rate"
+            )
         if recording or full_gradient:
-            value, gradient = blockwise_loss_and_gradient(w, positive, negative, loss, value=recording, gradient=full_gradient)
+            value, gradient = blockwise_loss_and_gradient(
+                w, positive, negative, loss, value=recording, gradient=full_gradient
+            )
         if recording:
             steps.append(step)
             losses.append(value)
@@ -264,7 +299,7 @@ def train_in_eigenbasis(
     learning_rate: float,
     n_steps: int,
     record_steps: np.ndarray,
-    checkpoint_steps: np.ndarray = np.array([], dtype=int),
+    checkpoint_steps: Sequence[int] = (),
     progress_every: int = 1000,
 ) -> Trajectory:
     """Full-batch gradient descent on (1/4)||W W^T - M*||^2 (the quartic_distance case of train),
@@ -277,7 +312,9 @@ def train_in_eigenbasis(
     (||W'^T W'||^2 - 2 sum_i lambda_i |w'_i|^2) / 4. Checkpoints and the final W are rotated back.
     """
     if eigenvectors.shape[1] != eigenvectors.shape[0] or len(eigenvalues) != eigenvectors.shape[0]:
-        raise ValueError(f"train_in_eigenbasis needs every eigenpair of M*, got {len(eigenvalues)} of {eigenvectors.shape[0]}")
+        raise ValueError(
+            f"train_in_eigenbasis needs every eigenpair of M*, got {len(eigenvalues)} of {eigenvectors.shape[0]}"
+        )
     w = eigenvectors.T @ w0
     growth = (1.0 + learning_rate * np.asarray(eigenvalues, dtype=np.float64))[:, None]
     record = set(int(s) for s in record_steps)
@@ -287,9 +324,13 @@ def train_in_eigenbasis(
         gram = w.T @ w
         if step in record:
             if not np.isfinite(gram).all():
-                raise FloatingPointError(f"gradient descent diverged: W is not finite at step {step}; lower the learning rate")
+                raise FloatingPointError(
+                    f"gradient descent diverged: W is not finite at step {step}; lower the learning rate"
+                )
             steps.append(step)
-            losses.append(float(np.sum(gram**2) - 2 * np.sum(eigenvalues * np.einsum("ij,ij->i", w, w))) / 4)
+            losses.append(
+                float(np.sum(gram**2) - 2 * np.sum(eigenvalues * np.einsum("ij,ij->i", w, w))) / 4
+            )
             spectra.append(np.linalg.svd(w, compute_uv=False))
         if step in keep:
             saved.append(eigenvectors @ w)

@@ -38,7 +38,9 @@ class NotConverged(RuntimeError):
     """Block Lanczos could not certify the top k: the caller falls back to LAPACK."""
 
 
-def top_eigenpairs(matrix: np.ndarray, k: int, rtol: float = 1e-8, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def top_eigenpairs(
+    matrix: np.ndarray, k: int, rtol: float = 1e-8, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """The k largest (algebraic) eigenvalues, in decreasing order, and their unit eigenvectors.
 
     Block Lanczos for large matrices and k << V (eigenvalues to rtol relative), LAPACK otherwise
@@ -71,7 +73,9 @@ def lapack_top_eigenpairs(matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.nd
     return values[::-1].copy(), vectors[:, ::-1].copy()
 
 
-def residual_excess(values: np.ndarray, residuals: np.ndarray, cut: float, rtol: float) -> np.ndarray:
+def residual_excess(
+    values: np.ndarray, residuals: np.ndarray, cut: float, rtol: float
+) -> np.ndarray:
     """log(residual / tolerated residual) of each Ritz pair (<= 0: converged). The error estimate
     |r|^2 / (theta - cut) for a Ritz pair (theta, x) with residual r is a bound (Kato-Temple) when
     no other eigenvalue lies between theta and cut; here the other kept pairs do, so it is an
@@ -100,7 +104,9 @@ def rows_times(basis: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
     """basis @ coefficients in float64, for a float32 basis, a chunk of rows at a time."""
     out = np.empty((basis.shape[0], coefficients.shape[1]))
     for start in range(0, basis.shape[0], ROW_CHUNK):
-        out[start : start + ROW_CHUNK] = basis[start : start + ROW_CHUNK].astype(np.float64) @ coefficients
+        out[start : start + ROW_CHUNK] = (
+            basis[start : start + ROW_CHUNK].astype(np.float64) @ coefficients
+        )
     return out
 
 
@@ -119,14 +125,20 @@ def lanczos_top_eigenpairs(
     max_columns = min(size, max_columns or int(MAX_BASIS_FRACTION * size))
     single = matrix.astype(np.float32)
     basis = np.empty((size, max_columns), dtype=np.float32)
-    projected = np.zeros((max_columns, max_columns))  # basis.T @ matrix @ basis, built a block at a time
-    block = np.linalg.qr(np.random.default_rng(seed).standard_normal((size, BLOCK)))[0].astype(np.float32)
+    projected = np.zeros(
+        (max_columns, max_columns)
+    )  # basis.T @ matrix @ basis, built a block at a time
+    block = np.linalg.qr(np.random.default_rng(seed).standard_normal((size, BLOCK)))[0].astype(
+        np.float32
+    )
     # the widest basis the cap allows is always checked before giving up (checks need kept columns)
     final_check = max(max_columns - max_columns % BLOCK, kept)
     columns, check_at, last_check = 0, min(2 * kept, final_check), None
     while True:
         if columns + BLOCK > max_columns:
-            raise NotConverged(f"the Krylov basis reached {columns} columns before the top {k} converged")
+            raise NotConverged(
+                f"the Krylov basis reached {columns} columns before the top {k} converged"
+            )
         basis[:, columns : columns + BLOCK] = block
         product = single @ block
         columns += BLOCK
@@ -143,11 +155,18 @@ def lanczos_top_eigenpairs(
         projected[new, new] = (coefficients[new] + coefficients[new].T) / 2
         if columns < check_at:
             continue
-        values, ritz = scipy.linalg.eigh(projected[:columns, :columns], subset_by_index=[columns - kept, columns - 1])
+        values, ritz = scipy.linalg.eigh(
+            projected[:columns, :columns], subset_by_index=[columns - kept, columns - 1]
+        )
         values, ritz = values[::-1], ritz[:, ::-1]
         estimates = np.linalg.norm(step.astype(np.float64) @ ritz[new, :k], axis=0)
         distances = residual_excess(values[:k], estimates, float(values[-1]), rtol)
-        log.info("basis of %d columns: %d of %d eigenpairs converged", columns, int(np.sum(distances <= 0)), k)
+        log.info(
+            "basis of %d columns: %d of %d eigenpairs converged",
+            columns,
+            int(np.sum(distances <= 0)),
+            k,
+        )
         if np.all(distances <= 0):
             break
         check_at = min(next_check(columns, float(distances.max()), last_check), final_check)
@@ -156,7 +175,9 @@ def lanczos_top_eigenpairs(
     return refined_top_pairs(matrix, np.linalg.qr(rows_times(basis[:, :columns], ritz))[0], k, rtol)
 
 
-def refined_top_pairs(matrix: np.ndarray, vectors: np.ndarray, k: int, rtol: float) -> tuple[np.ndarray, np.ndarray]:
+def refined_top_pairs(
+    matrix: np.ndarray, vectors: np.ndarray, k: int, rtol: float
+) -> tuple[np.ndarray, np.ndarray]:
     """The top k Ritz pairs of the matrix on span(vectors) (orthonormal, more than k columns), by a
     float64 Rayleigh-Ritz step whose basis is extended, up to POLISH_STEPS times, by the residuals of
     the pairs still above tolerance: float64 Krylov steps for what float32 left short.
@@ -167,22 +188,31 @@ def refined_top_pairs(matrix: np.ndarray, vectors: np.ndarray, k: int, rtol: flo
     for polish in range(POLISH_STEPS + 1):
         values, vectors, images = rayleigh_ritz(vectors, images, kept)
         residuals = images[:, :k] - vectors[:, :k] * values[:k]
-        distances = residual_excess(values[:k], np.linalg.norm(residuals, axis=0), float(values[-1]), rtol)
+        distances = residual_excess(
+            values[:k], np.linalg.norm(residuals, axis=0), float(values[-1]), rtol
+        )
         unconverged = distances > 0
         if not unconverged.any():
             log.info("float64 Rayleigh-Ritz: all %d eigenpairs within tolerance", k)
             return values[:k].copy(), np.ascontiguousarray(vectors[:, :k])
-        log.info("float64 Rayleigh-Ritz: %d of %d residuals above tolerance", int(unconverged.sum()), k)
+        log.info(
+            "float64 Rayleigh-Ritz: %d of %d residuals above tolerance", int(unconverged.sum()), k
+        )
         if polish < POLISH_STEPS:
             extension = residuals[:, unconverged]
             for _ in range(2):
                 extension -= vectors @ (vectors.T @ extension)
             extension = np.linalg.qr(extension)[0]
-            vectors, images = np.hstack([vectors, extension]), np.hstack([images, matrix @ extension])
+            vectors, images = (
+                np.hstack([vectors, extension]),
+                np.hstack([images, matrix @ extension]),
+            )
     raise NotConverged(f"{int(unconverged.sum())} of the top {k} float64 residuals above tolerance")
 
 
-def rayleigh_ritz(vectors: np.ndarray, images: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def rayleigh_ritz(
+    vectors: np.ndarray, images: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The top `count` Ritz values of the matrix on span(vectors), given images = matrix @ vectors
     (orthonormal vectors), with their Ritz vectors and those vectors' images."""
     small = vectors.T @ images

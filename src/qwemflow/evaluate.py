@@ -85,7 +85,9 @@ def read_analogy_sections(path) -> dict[str, list[tuple[str, str, str, str]]]:
             if not fields:
                 continue
             if questions is None or len(fields) != 4:
-                raise ValueError(f"{path}:{number}: expected 4 words after a ': section' line, got {line.strip()[:80]!r}")
+                raise ValueError(
+                    f"{path}:{number}: expected 4 words after a ': section' line, got {line.strip()[:80]!r}"
+                )
             questions.append(tuple(fields))
     return sections
 
@@ -112,11 +114,23 @@ def paper_protocol_analogies(words, vectors, sections, batch_size=1024) -> pd.Da
         first, second = np.nonzero(~np.eye(len(pairs), dtype=bool))
         answers = _solve(unit, pairs[first, 0], pairs[first, 1], pairs[second, 0], batch_size)
         n_correct = int(np.count_nonzero(answers == pairs[second, 1]))
-        rows.append({"category": _display(section), "n_questions": len(first), "n_correct": n_correct, "n_pairs": len(pairs)})
+        rows.append(
+            {
+                "category": _display(section),
+                "n_questions": len(first),
+                "n_correct": n_correct,
+                "n_pairs": len(pairs),
+            }
+        )
     table = pd.DataFrame(rows, columns=["category", "n_questions", "n_correct", "n_pairs"])
-    full = {"category": "full", **table[["n_questions", "n_correct", "n_pairs"]].sum().astype(int).to_dict()}
+    full = {
+        "category": "full",
+        **table[["n_questions", "n_correct", "n_pairs"]].sum().astype(int).to_dict(),
+    }
     table = pd.concat([table, pd.DataFrame([full])], ignore_index=True)
-    table["accuracy"] = [_ratio(c, q) for c, q in zip(table["n_correct"], table["n_questions"])]
+    table["accuracy"] = [
+        _ratio(c, q) for c, q in zip(table["n_correct"], table["n_questions"], strict=True)
+    ]
     return table[["category", "n_questions", "n_correct", "accuracy", "n_pairs"]]
 
 
@@ -129,16 +143,34 @@ def classic_protocol_analogies(words, vectors, path, batch_size=1024) -> pd.Data
     unit = unit_rows(np.asarray(vectors)[:GENSIM_RESTRICT_VOCAB])
     rows = []
     for section, questions in read_analogy_sections(path).items():
-        known = [[index[word] for word in question] for question in questions if all(word in index for word in question)]
+        known = [
+            [index[word] for word in question]
+            for question in questions
+            if all(word in index for word in question)
+        ]
         known = np.array(known, dtype=np.intp).reshape(-1, 4)
         answers = _solve(unit, known[:, 0], known[:, 1], known[:, 2], batch_size)
         n_correct = int(np.count_nonzero(answers == known[:, 3]))
-        rows.append({"category": _display(section), "n_questions": len(known), "n_correct": n_correct, "n_listed": len(questions)})
+        rows.append(
+            {
+                "category": _display(section),
+                "n_questions": len(known),
+                "n_correct": n_correct,
+                "n_listed": len(questions),
+            }
+        )
     table = pd.DataFrame(rows, columns=["category", "n_questions", "n_correct", "n_listed"])
-    full = {"category": "full", **table[["n_questions", "n_correct", "n_listed"]].sum().astype(int).to_dict()}
+    full = {
+        "category": "full",
+        **table[["n_questions", "n_correct", "n_listed"]].sum().astype(int).to_dict(),
+    }
     table = pd.concat([table, pd.DataFrame([full])], ignore_index=True)
-    table["accuracy"] = [_ratio(c, q) for c, q in zip(table["n_correct"], table["n_questions"])]
-    table["coverage"] = [_ratio(q, n) for q, n in zip(table["n_questions"], table["n_listed"])]
+    table["accuracy"] = [
+        _ratio(c, q) for c, q in zip(table["n_correct"], table["n_questions"], strict=True)
+    ]
+    table["coverage"] = [
+        _ratio(q, n) for q, n in zip(table["n_questions"], table["n_listed"], strict=True)
+    ]
     return table[["category", "n_questions", "n_correct", "accuracy", "coverage"]]
 
 
@@ -153,12 +185,16 @@ def read_similarity_pairs(path) -> list[tuple[str, str, float]]:
         for number, line in enumerate(lines, 1):
             if not line.strip() or line.startswith("#"):
                 continue
-            fields = [field.strip() for field in (line.split("\t") if "\t" in line else line.split())]
+            fields = [
+                field.strip() for field in (line.split("\t") if "\t" in line else line.split())
+            ]
             try:
                 score = float(fields[score_column])
             except (IndexError, ValueError):
                 if pairs:
-                    raise ValueError(f"{path}:{number}: expected 'word1 word2 score', got {line.strip()[:80]!r}") from None
+                    raise ValueError(
+                        f"{path}:{number}: expected 'word1 word2 score', got {line.strip()[:80]!r}"
+                    ) from None
                 names = [field.lower() for field in fields]
                 if "simlex999" in names:
                     score_column = names.index("simlex999")
@@ -175,7 +211,7 @@ def similarity_spearman(words, vectors, pairs) -> dict:
     known = [(index[x], index[y], score) for x, y, score in pairs if x in index and y in index]
     rho = float("nan")
     if len(known) >= 3:
-        first, second, scores = (np.array(column) for column in zip(*known))
+        first, second, scores = (np.array(column) for column in zip(*known, strict=True))
         vectors = np.asarray(vectors)
         cosine = np.einsum("ij,ij->i", unit_rows(vectors[first]), unit_rows(vectors[second]))
         rho = float(spearmanr(cosine, scores).statistic)
@@ -184,10 +220,14 @@ def similarity_spearman(words, vectors, pairs) -> dict:
 
 def _all_pairs(questions) -> int:
     """Distinct (a, b) pairs of a section if every word were in the vocabulary."""
-    return len(dict.fromkeys(half for question in questions for half in (question[:2], question[2:])))
+    return len(
+        dict.fromkeys(half for question in questions for half in (question[:2], question[2:]))
+    )
 
 
-def benchmark_table(model: str, words, vectors, questions_path, similarity: dict[str, list | None]) -> pd.DataFrame:
+def benchmark_table(
+    model: str, words, vectors, questions_path, similarity: dict[str, list | None]
+) -> pd.DataFrame:
     """Every benchmark of one embedding as tidy rows: model, benchmark, category, score,
     n_questions, coverage. similarity maps a benchmark name to its pairs (None: unavailable,
     left out). Paper-protocol coverage is the share of a category's distinct pairs that are in
@@ -197,7 +237,8 @@ def benchmark_table(model: str, words, vectors, questions_path, similarity: dict
     possible = {_display(name): _all_pairs(questions) for name, questions in sections.items()}
     possible["full"] = sum(possible.values())
     paper["coverage"] = [
-        _ratio(n_pairs, possible[category]) for category, n_pairs in zip(paper["category"], paper["n_pairs"])
+        _ratio(n_pairs, possible[category])
+        for category, n_pairs in zip(paper["category"], paper["n_pairs"], strict=True)
     ]
     paper["benchmark"] = "analogy-paper"
     classic = classic_protocol_analogies(words, vectors, questions_path)
@@ -209,7 +250,15 @@ def benchmark_table(model: str, words, vectors, questions_path, similarity: dict
         result = similarity_spearman(words, vectors, pairs)
         tables.append(
             pd.DataFrame(
-                [{"benchmark": name, "category": "all", "score": result["rho"], "n_questions": result["n_pairs"], "coverage": result["coverage"]}]
+                [
+                    {
+                        "benchmark": name,
+                        "category": "all",
+                        "score": result["rho"],
+                        "n_questions": result["n_pairs"],
+                        "coverage": result["coverage"],
+                    }
+                ]
             )
         )
     table = pd.concat(tables, ignore_index=True)

@@ -11,9 +11,9 @@ import logging
 import os
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 import numpy as np
 
@@ -70,7 +70,12 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
 def reproducible_gzip_text(path: str | Path, compresslevel: int) -> Iterator[TextIO]:
     """A UTF-8 text stream gzipped into `path`, whose header holds neither a time nor a file name,
     so that the same text gives the same bytes on every run (and under any temporary name)."""
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", compresslevel=compresslevel, fileobj=raw, mtime=0) as packed:
+    with (
+        open(path, "wb") as raw,
+        gzip.GzipFile(
+            filename="", mode="wb", compresslevel=compresslevel, fileobj=raw, mtime=0
+        ) as packed,
+    ):
         with io.TextIOWrapper(packed, encoding="utf-8") as sink:
             yield sink
 
@@ -134,5 +139,7 @@ def load_npz(path: str | Path, rule: str) -> NpzInput:
     except _NPZ_ERRORS as exc:
         raise _damaged(path, rule, "", exc) from exc
     if not isinstance(npz, np.lib.npyio.NpzFile):
-        raise DamagedFileError(f"{path}: a single array, not an .npz archive; delete it, or rerun with `snakemake -R {rule}`, to rebuild it")
+        raise DamagedFileError(
+            f"{path}: a single array, not an .npz archive; delete it, or rerun with `snakemake -R {rule}`, to rebuild it"
+        )
     return NpzInput(npz, path, rule)

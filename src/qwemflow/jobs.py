@@ -10,7 +10,10 @@ import sys
 def log_to(path: str, level: int = logging.INFO) -> logging.Logger:
     """Send this job's log records (and uncaught errors) to its Snakemake log file."""
     logging.basicConfig(
-        filename=path, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+        filename=path,
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
     )
     logger = logging.getLogger("qwemflow.job")
 

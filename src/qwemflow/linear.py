@@ -34,7 +34,12 @@ def family_pairs(words, sections, families) -> dict[str, np.ndarray]:
             raise ValueError(f"unknown analogy family {family!r}; known: {', '.join(section_of)}")
         pairs = protocol_pairs(index, sections.get(section_of[family], []))
         if len(pairs) < MIN_PAIRS:
-            log.warning("family %s left out: %d pair(s) in the vocabulary, %d needed", family, len(pairs), MIN_PAIRS)
+            log.warning(
+                "family %s left out: %d pair(s) in the vocabulary, %d needed",
+                family,
+                len(pairs),
+                MIN_PAIRS,
+            )
             continue
         kept[family] = pairs
     return kept
@@ -66,7 +71,9 @@ def marchenko_pastur_density(x, variance: float, ratio: float) -> np.ndarray:
     lower, upper = marchenko_pastur_edges(variance, ratio)
     density = np.zeros_like(x)
     inside = (x > lower) & (x < upper)
-    density[inside] = np.sqrt((upper - x[inside]) * (x[inside] - lower)) / (2 * np.pi * variance * ratio * x[inside])
+    density[inside] = np.sqrt((upper - x[inside]) * (x[inside] - lower)) / (
+        2 * np.pi * variance * ratio * x[inside]
+    )
     return density
 
 
@@ -149,7 +156,9 @@ def aligned_words(vectors: np.ndarray, words, feature: int, sign: float, n_words
     return [words[i] for i in order[:n_words]]
 
 
-def analogy_cosines(embeddings: np.ndarray, pairs: np.ndarray, batch_size: int = 512) -> pd.DataFrame:
+def analogy_cosines(
+    embeddings: np.ndarray, pairs: np.ndarray, batch_size: int = 512
+) -> pd.DataFrame:
     """Every paper-protocol question a:b :: a':b' of one family (ordered couples of distinct
     pairs), answered as in evaluate.paper_protocol_analogies (unit embeddings, largest cosine to
     b - a + a', question words excluded). Per question: correct; answer_cosine, the cosine of the
@@ -174,13 +183,17 @@ def analogy_cosines(embeddings: np.ndarray, pairs: np.ndarray, batch_size: int =
         rivals[question, b2[rows]] = -np.inf
         correct[rows] = scores.argmax(axis=1) == b2[rows]
         competitor_cosine[rows] = rivals.max(axis=1)
-    return pd.DataFrame({"correct": correct, "answer_cosine": answer_cosine, "competitor_cosine": competitor_cosine})
+    return pd.DataFrame(
+        {"correct": correct, "answer_cosine": answer_cosine, "competitor_cosine": competitor_cosine}
+    )
 
 
 def singular_vector_overlap(first: np.ndarray, second: np.ndarray, n_vectors: int) -> np.ndarray:
     """(u_i . u~_j)^2 between the top left singular vectors (word space) of two embedding
     matrices with the same rows; 1 on the diagonal when both learned the same directions."""
-    left = [np.linalg.svd(matrix, full_matrices=False)[0][:, :n_vectors] for matrix in (first, second)]
+    left = [
+        np.linalg.svd(matrix, full_matrices=False)[0][:, :n_vectors] for matrix in (first, second)
+    ]
     return (left[0].T @ left[1]) ** 2
 
 

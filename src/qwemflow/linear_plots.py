@@ -21,17 +21,38 @@ def _spectrum_panel(ax, eigenvalues: np.ndarray, fit: pd.Series, x_max: float) -
     """Histogram of one d's eigenvalues, the fitted bulk density in expected counts per bin, and
     an arrow at the outlier."""
     bins = np.linspace(0, x_max, 41)
-    counts, _, _ = ax.hist(eigenvalues, bins=bins, color="tab:blue", alpha=0.6, label=f"d = {int(fit['dim'])}")
+    counts, _, _ = ax.hist(
+        eigenvalues, bins=bins, color="tab:blue", alpha=0.6, label=f"d = {int(fit['dim'])}"
+    )
     x = np.linspace(0, x_max, 800)
-    expected = (fit["n_vectors"] - 1) * (bins[1] - bins[0]) * marchenko_pastur_density(x, fit["noise_variance"], fit["bulk_ratio"])
-    ax.fill_between(x, expected, color="tab:orange", alpha=0.45, zorder=-2,
-                    label=f"MP: $\\sigma^2$ = {fit['noise_variance']:.3g}, $d_{{eff}}$ = {fit['effective_dim']:.0f}")
-    ax.axvline(fit["outlier"], color="tab:red", linestyle="--", linewidth=1.2, label="largest (the spike)")
+    expected = (
+        (fit["n_vectors"] - 1)
+        * (bins[1] - bins[0])
+        * marchenko_pastur_density(x, fit["noise_variance"], fit["bulk_ratio"])
+    )
+    ax.fill_between(
+        x,
+        expected,
+        color="tab:orange",
+        alpha=0.45,
+        zorder=-2,
+        label=f"MP: $\\sigma^2$ = {fit['noise_variance']:.3g}, $d_{{eff}}$ = {fit['effective_dim']:.0f}",
+    )
+    ax.axvline(
+        fit["outlier"], color="tab:red", linestyle="--", linewidth=1.2, label="largest (the spike)"
+    )
     ax.set_ylim(0, 1.6 * max(counts.max(), 1))
     ax.legend(fontsize=7, loc="upper left")
 
 
-def fig4_figure(eigenvalues: pd.DataFrame, fits: pd.DataFrame, power: pd.DataFrame, curves: pd.DataFrame, family: str, title: str) -> plt.Figure:
+def fig4_figure(
+    eigenvalues: pd.DataFrame,
+    fits: pd.DataFrame,
+    power: pd.DataFrame,
+    curves: pd.DataFrame,
+    family: str,
+    title: str,
+) -> plt.Figure:
     """(a) spectra of R_d R_d^T / d of one family with the fitted Marchenko-Pastur bulk and the
     spike; (b) the mean task vector's power on the top eigenfeatures, the strongest named by
     their words; (c) SNR and (d) analogy accuracy of every family against d. Each panel's letter
@@ -44,7 +65,12 @@ def fig4_figure(eigenvalues: pd.DataFrame, fits: pd.DataFrame, power: pd.DataFra
     x_max = 1.1 * eigenvalues["eigenvalue"].max() if not eigenvalues.empty else 1.0
     for i, ax in enumerate(spectrum_axes):
         if i < len(dims):
-            _spectrum_panel(ax, eigenvalues[eigenvalues["d"] == dims[i]]["eigenvalue"].to_numpy(), fits.iloc[i], x_max)
+            _spectrum_panel(
+                ax,
+                eigenvalues[eigenvalues["d"] == dims[i]]["eigenvalue"].to_numpy(),
+                fits.iloc[i],
+                x_max,
+            )
         else:
             _empty(ax, f"no {family} spectrum")
         ax.set_ylabel("count", fontsize=9)
@@ -58,10 +84,29 @@ def fig4_figure(eigenvalues: pd.DataFrame, fits: pd.DataFrame, power: pd.DataFra
         ax.bar(power["eigenfeature"], power["power"], color="tab:blue")
         labelled = power[power["words"] != ""].sort_values("power", ascending=False)
         for row in labelled.itertuples():
-            ax.text(row.eigenfeature, row.power, f"{row.eigenfeature}", ha="center", va="bottom", fontsize=8, color="navy")
-        key = "\n".join(f"{row.eigenfeature}: {row.words.replace(' ', ', ')}" for row in labelled.itertuples())
-        ax.text(0.99, 0.97, key, transform=ax.transAxes, ha="right", va="top", fontsize=8.5, color="navy",
-                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "lightgrey"})
+            ax.text(
+                row.eigenfeature,
+                row.power,
+                f"{row.eigenfeature}",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color="navy",
+            )
+        key = "\n".join(
+            f"{row.eigenfeature}: {row.words.replace(' ', ', ')}" for row in labelled.itertuples()
+        )
+        ax.text(
+            0.99,
+            0.97,
+            key,
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8.5,
+            color="navy",
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "lightgrey"},
+        )
         ax.set_xlim(0, len(power) + 1)
         ax.set_ylim(0, (1.25 + 0.1 * len(labelled)) * power["power"].max())
     ax.set_xlabel("eigenfeature $k$ of M*")
@@ -120,7 +165,9 @@ def target_spectra_figure(spectra: pd.DataFrame, title: str) -> plt.Figure:
     figure, ax = plt.subplots(figsize=(5.5, 4.2))
     for target, points in spectra.groupby("target", sort=False):
         points = points[points["normalized"] > 0]
-        ax.scatter(points["rank"], points["normalized"], s=5, label=TARGET_LABELS.get(target, target))
+        ax.scatter(
+            points["rank"], points["normalized"], s=5, label=TARGET_LABELS.get(target, target)
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("rank $k$")
@@ -133,22 +180,32 @@ def target_spectra_figure(spectra: pd.DataFrame, title: str) -> plt.Figure:
 
 def overlap_figure(overlaps: pd.DataFrame, title: str) -> plt.Figure:
     """Heatmaps of (u_i . u~_j)^2, one per model pair: a bright diagonal means shared directions."""
-    pairs = list(dict.fromkeys(zip(overlaps["first"], overlaps["second"])))
+    pairs = list(dict.fromkeys(zip(overlaps["first"], overlaps["second"], strict=True)))
     figure, axes = plt.subplots(1, len(pairs), figsize=(5 * len(pairs), 4.6), squeeze=False)
-    for ax, (first, second) in zip(axes[0], pairs):
+    for ax, (first, second) in zip(axes[0], pairs, strict=True):
         table = overlaps[(overlaps["first"] == first) & (overlaps["second"] == second)]
         matrix = table.pivot(index="i", columns="j", values="overlap").to_numpy()
-        image = ax.imshow(matrix, vmin=0, vmax=1, cmap="magma", origin="upper",
-                          extent=(0.5, matrix.shape[1] + 0.5, matrix.shape[0] + 0.5, 0.5))
+        image = ax.imshow(
+            matrix,
+            vmin=0,
+            vmax=1,
+            cmap="magma",
+            origin="upper",
+            extent=(0.5, matrix.shape[1] + 0.5, matrix.shape[0] + 0.5, 0.5),
+        )
         ax.set_xlabel(f"singular vector $j$ of {MODEL_LABELS.get(second, second)}")
         ax.set_ylabel(f"singular vector $i$ of {MODEL_LABELS.get(first, first)}")
-        figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="$(u_i \\cdot \\tilde u_j)^2$")
+        figure.colorbar(
+            image, ax=ax, fraction=0.046, pad=0.04, label="$(u_i \\cdot \\tilde u_j)^2$"
+        )
     figure.suptitle(title, fontsize=11)
     figure.tight_layout()
     return figure
 
 
-def save_numbers_and_figure(table: pd.DataFrame, figure: plt.Figure, csv_path, pdf_path, png_path) -> None:
+def save_numbers_and_figure(
+    table: pd.DataFrame, figure: plt.Figure, csv_path, pdf_path, png_path
+) -> None:
     """A figure with the table it was drawn from beside it, each written atomically."""
     with atomic_output(csv_path) as tmp:
         table.to_csv(tmp, index=False)

@@ -7,10 +7,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from matplotlib.cm import ScalarMappable  # noqa: E402
 from matplotlib.colors import BoundaryNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-import pandas as pd  # noqa: E402
 
 # The paper's headline numbers: Wikipedia, V=10,000, d=200, Google analogies, paper protocol.
 # Their word2vec is tied-weight SGNS trained by SGD (the dynamics run sgns-tied here), not gensim's.
@@ -51,7 +51,9 @@ def summary_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
     """One row per model, one column per headline benchmark, plus the paper's analogy score."""
     rows = []
     for model in [m for m in MODEL_LABELS if m in set(benchmarks["model"])]:
-        scores = benchmarks[benchmarks["model"] == model].set_index(["benchmark", "category"])["score"]
+        scores = benchmarks[benchmarks["model"] == model].set_index(["benchmark", "category"])[
+            "score"
+        ]
         row = {"model": MODEL_LABELS[model]}
         for key, column in TABLE_COLUMNS.items():
             if key in scores.index:
@@ -67,17 +69,29 @@ def table_markdown(summary: pd.DataFrame, caption: str) -> str:
     rule = "|" + "|".join("---" for _ in summary.columns) + "|"
     lines = [caption, "", header, rule]
     for _, row in summary.iterrows():
-        cells = [row["model"]] + [_cell(column, value) for column, value in row.drop("model").items()]
+        cells = [row["model"]] + [
+            _cell(column, value) for column, value in row.drop("model").items()
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
 def table_figure(summary: pd.DataFrame, title: str) -> plt.Figure:
     """The benchmark table as a figure, ours beside the paper's analogy numbers."""
-    cells = [[_cell(column, value) for column, value in row.drop("model").items()] for _, row in summary.iterrows()]
-    figure, axes = plt.subplots(figsize=(1.6 + 1.5 * len(summary.columns), 0.9 + 0.38 * len(summary)))
+    cells = [
+        [_cell(column, value) for column, value in row.drop("model").items()]
+        for _, row in summary.iterrows()
+    ]
+    figure, axes = plt.subplots(
+        figsize=(1.6 + 1.5 * len(summary.columns), 0.9 + 0.38 * len(summary))
+    )
     axes.axis("off")
-    table = axes.table(cellText=cells, rowLabels=list(summary["model"]), colLabels=list(summary.columns[1:]), loc="center")
+    table = axes.table(
+        cellText=cells,
+        rowLabels=list(summary["model"]),
+        colLabels=list(summary.columns[1:]),
+        loc="center",
+    )
     table.auto_set_font_size(False)
     table.set_fontsize(9)
     table.scale(1.0, 1.4)
@@ -93,9 +107,33 @@ def eigenfeature_figure(features: pd.DataFrame, title: str) -> plt.Figure:
     axes.axis("off")
     for i, row in enumerate(features.itertuples()):
         y = 1 - (i + 0.5) / n
-        axes.text(0.0, y, f"{row.eigenvector}", fontsize=10, fontweight="bold", va="center", transform=axes.transAxes)
-        axes.text(0.04, y, "+ " + ", ".join(row.top_words.split()[:8]), fontsize=9, va="center", color="tab:blue", transform=axes.transAxes)
-        axes.text(0.52, y, "− " + ", ".join(row.bottom_words.split()[:8]), fontsize=9, va="center", color="tab:red", transform=axes.transAxes)
+        axes.text(
+            0.0,
+            y,
+            f"{row.eigenvector}",
+            fontsize=10,
+            fontweight="bold",
+            va="center",
+            transform=axes.transAxes,
+        )
+        axes.text(
+            0.04,
+            y,
+            "+ " + ", ".join(row.top_words.split()[:8]),
+            fontsize=9,
+            va="center",
+            color="tab:blue",
+            transform=axes.transAxes,
+        )
+        axes.text(
+            0.52,
+            y,
+            "− " + ", ".join(row.bottom_words.split()[:8]),
+            fontsize=9,
+            va="center",
+            color="tab:red",
+            transform=axes.transAxes,
+        )
     axes.set_title(title, fontsize=10)
     figure.tight_layout()
     return figure
@@ -103,7 +141,13 @@ def eigenfeature_figure(features: pd.DataFrame, title: str) -> plt.Figure:
 
 def use_style(style: dict) -> None:
     """The figure options of config (figures.style) for every figure drawn after this call."""
-    plt.rcParams.update({"font.size": style["font_size"], "savefig.dpi": style["dpi"], "image.cmap": style["colormap"]})
+    plt.rcParams.update(
+        {
+            "font.size": style["font_size"],
+            "savefig.dpi": style["dpi"],
+            "image.cmap": style["colormap"],
+        }
+    )
 
 
 def save_figure(figure: plt.Figure, pdf_path, png_path) -> None:
@@ -123,10 +167,16 @@ def singular_value_curves(trajectory: dict, modes: int, kind: str) -> pd.DataFra
         s2 = trajectory["singular_values"][:, :modes] ** 2
         steps, unit = trajectory["words"].astype(float), word2vec_time_unit(trajectory)
     else:
-        s2 = trajectory["theory_squared"][:, :modes] if kind == "theory" else trajectory["singular_values"][:, :modes] ** 2
+        s2 = (
+            trajectory["theory_squared"][:, :modes]
+            if kind == "theory"
+            else trajectory["singular_values"][:, :modes] ** 2
+        )
         steps, unit = trajectory["steps"].astype(float), float(trajectory["tau1"])
     t, k = np.meshgrid(steps / max(unit, 1.0), np.arange(1, s2.shape[1] + 1), indexing="ij")
-    return pd.DataFrame({"row": kind, "mode": k.ravel(), "t_over_tau1": t.ravel(), "s2": s2.ravel()})
+    return pd.DataFrame(
+        {"row": kind, "mode": k.ravel(), "t_over_tau1": t.ravel(), "s2": s2.ravel()}
+    )
 
 
 def mode_colours(n_modes: int):
@@ -147,33 +197,64 @@ def fig2_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
     """
     rows = ["word2vec", "qwem", "theory"]
     inits = sorted(set(curves["init"]), key=float, reverse=True)  # large init first
-    figure, axes = plt.subplots(len(rows), len(inits), figsize=(4.2 * len(inits) + 1.2, 8), sharex=True,
-                                squeeze=False, layout="constrained")
+    figure, axes = plt.subplots(
+        len(rows),
+        len(inits),
+        figsize=(4.2 * len(inits) + 1.2, 8),
+        sharex=True,
+        squeeze=False,
+        layout="constrained",
+    )
     n_modes = int(curves["mode"].max()) if not curves.empty else 1
     colour, mappable = mode_colours(n_modes)
-    layers = {"word2vec": [("word2vec", "-")], "qwem": [("qwem", "-"), ("theory", ":")], "theory": [("theory", ":")]}
+    layers = {
+        "word2vec": [("word2vec", "-")],
+        "qwem": [("qwem", "-"), ("theory", ":")],
+        "theory": [("theory", ":")],
+    }
     for i, row in enumerate(rows):
         for j, init in enumerate(inits):
             ax = axes[i, j]
             here = curves[curves["init"] == init]
             if here[here["row"] == row].empty:
-                ax.text(0.5, 0.5, "not run", ha="center", va="center", transform=ax.transAxes, color="grey")
+                ax.text(
+                    0.5,
+                    0.5,
+                    "not run",
+                    ha="center",
+                    va="center",
+                    transform=ax.transAxes,
+                    color="grey",
+                )
             for source, style in layers[row]:
                 for mode, line in here[here["row"] == source].groupby("mode"):
-                    ax.plot(line["t_over_tau1"], line["s2"], color=colour(mode), linestyle=style,
-                            linewidth=1.6 if style == ":" else 1.3)
+                    ax.plot(
+                        line["t_over_tau1"],
+                        line["s2"],
+                        color=colour(mode),
+                        linestyle=style,
+                        linewidth=1.6 if style == ":" else 1.3,
+                    )
             ax.set_xscale("log")
             ax.set_xlim(0.5, 30)
             # gensim's own init (uniform, init_sz ~ 0.08 at d = 50) is drawn in the large-init column
-            word2vec = f"word2vec, init {init}" if j == len(inits) - 1 else "word2vec (gensim's own init)"
-            names = {"word2vec": word2vec, "qwem": f"QWEM, init {init} (theory dotted)", "theory": f"theory, init {init}"}
+            word2vec = (
+                f"word2vec, init {init}" if j == len(inits) - 1 else "word2vec (gensim's own init)"
+            )
+            names = {
+                "word2vec": word2vec,
+                "qwem": f"QWEM, init {init} (theory dotted)",
+                "theory": f"theory, init {init}",
+            }
             ax.set_title(names[row], fontsize=10)
             if j == 0:
                 ax.set_ylabel("$s_k^2$")
             if i == len(rows) - 1:
                 ax.set_xlabel("$t / \\tau_1$")
-    key = [Line2D([], [], color="black", linestyle="-", label="measured"),
-           Line2D([], [], color="black", linestyle=":", linewidth=1.6, label="closed-form theory")]
+    key = [
+        Line2D([], [], color="black", linestyle="-", label="measured"),
+        Line2D([], [], color="black", linestyle=":", linewidth=1.6, label="closed-form theory"),
+    ]
     figure.legend(handles=key, loc="outside lower center", ncols=2, fontsize=9, frameon=False)
     bar = figure.colorbar(mappable, ax=axes, ticks=np.arange(1, n_modes + 1), shrink=0.6, aspect=30)
     bar.set_label("mode $k$")
@@ -181,14 +262,28 @@ def fig2_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
     return figure
 
 
-def snapshot_projections(snapshots: np.ndarray, labels: list[str], words: list[str], times: np.ndarray) -> pd.DataFrame:
+def snapshot_projections(
+    snapshots: np.ndarray, labels: list[str], words: list[str], times: np.ndarray
+) -> pd.DataFrame:
     """Each snapshot's word vectors on the principal directions 1 and 3 of the last snapshot, so
     all snapshots share axes and the cloud is seen growing into new directions."""
-    _, _, directions = np.linalg.svd(snapshots[-1] - snapshots[-1].mean(axis=0), full_matrices=False)
+    _, _, directions = np.linalg.svd(
+        snapshots[-1] - snapshots[-1].mean(axis=0), full_matrices=False
+    )
     tables = []
-    for label, time, snapshot in zip(labels, times, snapshots):
+    for label, time, snapshot in zip(labels, times, snapshots, strict=True):
         projected = snapshot @ directions[[0, 2]].T
-        tables.append(pd.DataFrame({"snapshot": label, "t_over_tau1": time, "word": words, "pc1": projected[:, 0], "pc3": projected[:, 1]}))
+        tables.append(
+            pd.DataFrame(
+                {
+                    "snapshot": label,
+                    "t_over_tau1": time,
+                    "word": words,
+                    "pc1": projected[:, 0],
+                    "pc3": projected[:, 1],
+                }
+            )
+        )
     return pd.concat(tables, ignore_index=True)
 
 
@@ -206,7 +301,9 @@ def word2vec_curves(trajectory: dict, modes: int) -> pd.DataFrame:
     return singular_value_curves(trajectory, modes, "word2vec")
 
 
-def fig1_tables(qwem: dict, word2vec: dict, modes: int, words: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def fig1_tables(
+    qwem: dict, word2vec: dict, modes: int, words: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Figure 1's numbers: curves (row, kind = loss | s2 | theory, mode, t_over_tau1, value) and
     snapshot points (three embeddings of each row on principal directions 1 and 3). word2vec is
     gensim's recording or a tied-SGNS dynamics run, which also has a loss and checkpoints."""
@@ -215,7 +312,15 @@ def fig1_tables(qwem: dict, word2vec: dict, modes: int, words: list[str]) -> tup
         return table.rename(columns={"s2": "value"}).assign(kind=kind, row=row)
 
     def loss(run, row):
-        return pd.DataFrame({"row": row, "kind": "loss", "mode": 0, "t_over_tau1": run["steps"] / run["tau1"], "value": run["loss"]})
+        return pd.DataFrame(
+            {
+                "row": row,
+                "kind": "loss",
+                "mode": 0,
+                "t_over_tau1": run["steps"] / run["tau1"],
+                "value": run["loss"],
+            }
+        )
 
     curves = [
         long(singular_value_curves(qwem, modes, "qwem"), "s2", "qwem"),
@@ -224,22 +329,43 @@ def fig1_tables(qwem: dict, word2vec: dict, modes: int, words: list[str]) -> tup
         long(word2vec_curves(word2vec, modes), "s2", "word2vec"),
     ]
     points = [
-        snapshot_projections(qwem["checkpoints"], ["QWEM early", "QWEM middle", "QWEM late"], words,
-                             qwem["checkpoint_steps"] / qwem["tau1"]).assign(row="qwem"),
+        snapshot_projections(
+            qwem["checkpoints"],
+            ["QWEM early", "QWEM middle", "QWEM late"],
+            words,
+            qwem["checkpoint_steps"] / qwem["tau1"],
+        ).assign(row="qwem"),
     ]
     if is_dynamics_run(word2vec):
         curves.append(loss(word2vec, "word2vec"))
-        points.append(snapshot_projections(word2vec["checkpoints"], ["word2vec early", "word2vec middle", "word2vec late"], words,
-                                           word2vec["checkpoint_steps"] / word2vec["tau1"]).assign(row="word2vec"))
+        points.append(
+            snapshot_projections(
+                word2vec["checkpoints"],
+                ["word2vec early", "word2vec middle", "word2vec late"],
+                words,
+                word2vec["checkpoint_steps"] / word2vec["tau1"],
+            ).assign(row="word2vec")
+        )
     else:
-        points.append(snapshot_projections(word2vec["snapshots"], ["word2vec 1%", "word2vec 10%", "word2vec end"], words,
-                                           word2vec["snapshot_words"] / word2vec_time_unit(word2vec)).assign(row="word2vec"))
+        points.append(
+            snapshot_projections(
+                word2vec["snapshots"],
+                ["word2vec 1%", "word2vec 10%", "word2vec end"],
+                words,
+                word2vec["snapshot_words"] / word2vec_time_unit(word2vec),
+            ).assign(row="word2vec")
+        )
     curves = pd.concat(curves, ignore_index=True)[["row", "kind", "mode", "t_over_tau1", "value"]]
     return curves, pd.concat(points, ignore_index=True)
 
 
-def fig1_figure(curves: pd.DataFrame, points: pd.DataFrame, labelled: list[str], title: str,
-                word2vec_label: str = "word2vec (gensim)") -> plt.Figure:
+def fig1_figure(
+    curves: pd.DataFrame,
+    points: pd.DataFrame,
+    labelled: list[str],
+    title: str,
+    word2vec_label: str = "word2vec (gensim)",
+) -> plt.Figure:
     """Rows QWEM / word2vec; columns loss, s_k^2 (theory dotted), three embedding snapshots on
     principal directions 1 and 3 with a few words labelled."""
     rows = ["qwem", "word2vec"]
@@ -250,16 +376,29 @@ def fig1_figure(curves: pd.DataFrame, points: pd.DataFrame, labelled: list[str],
         loss = data[data["kind"] == "loss"]
         ax = axes[i, 0]
         if loss.empty:
-            ax.text(0.5, 0.5, "gensim does not\nrecord its loss", ha="center", va="center", transform=ax.transAxes, color="grey")
+            ax.text(
+                0.5,
+                0.5,
+                "gensim does not\nrecord its loss",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+                color="grey",
+            )
         else:
             ax.plot(loss["t_over_tau1"], loss["value"], color="black")
         ax.set_xscale("log")
-        ax.set_title(f"{ {'qwem': 'QWEM', 'word2vec': word2vec_label}[row]}: loss", fontsize=10)
+        ax.set_title(f"{ {'qwem': 'QWEM', 'word2vec': word2vec_label}[row] }: loss", fontsize=10)
         ax = axes[i, 1]
         n_modes = max(int(data["mode"].max()), 1)
         for kind, style in (("s2", "-"), ("theory", ":")):
             for mode, line in data[data["kind"] == kind].groupby("mode"):
-                ax.plot(line["t_over_tau1"], line["value"], linestyle=style, color=colours((mode - 1) / max(n_modes - 1, 1)))
+                ax.plot(
+                    line["t_over_tau1"],
+                    line["value"],
+                    linestyle=style,
+                    color=colours((mode - 1) / max(n_modes - 1, 1)),
+                )
         ax.set_xscale("log")
         ax.set_title("$s_k^2$ (theory dotted)" if row == "qwem" else "$s_k^2$", fontsize=10)
         for ax in axes[i, :2]:
@@ -272,7 +411,9 @@ def fig1_figure(curves: pd.DataFrame, points: pd.DataFrame, labelled: list[str],
                 hit = snapshot[snapshot["word"] == word]
                 if not hit.empty:
                     ax.annotate(word, (hit["pc1"].iloc[0], hit["pc3"].iloc[0]), fontsize=8)
-            ax.set_title(f"{label} (t/$\\tau_1$ = {snapshot['t_over_tau1'].iloc[0]:.2g})", fontsize=10)
+            ax.set_title(
+                f"{label} (t/$\\tau_1$ = {snapshot['t_over_tau1'].iloc[0]:.2g})", fontsize=10
+            )
             ax.set_xlabel("PC 1")
             ax.set_ylabel("PC 3")
     figure.suptitle(title, fontsize=11)
@@ -289,12 +430,17 @@ def ablation_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
     figure, axes = plt.subplots(2, 2, figsize=(9, 7), sharex=True, squeeze=False)
     colours = plt.get_cmap()
     n_modes = max(int(curves["mode"].max()), 2)
-    for ax, panel in zip(axes.ravel(), panels):
+    for ax, panel in zip(axes.ravel(), panels, strict=False):
         data = curves[curves["panel"] == panel]
         for kind, style in (("measured", "-"), ("theory", ":")):
             for mode, line in data[data["kind"] == kind].groupby("mode"):
-                ax.plot(line["t_over_tau1"], line["s2"] / line["s2"].iloc[-1], linestyle=style, linewidth=1.4,
-                        color=colours((mode - 1) / (n_modes - 1)))
+                ax.plot(
+                    line["t_over_tau1"],
+                    line["s2"] / line["s2"].iloc[-1],
+                    linestyle=style,
+                    linewidth=1.4,
+                    color=colours((mode - 1) / (n_modes - 1)),
+                )
         ax.set_xscale("log")
         ax.set_xlim(0.5, data["t_over_tau1"].max())
         ax.set_title(panel, fontsize=10)
@@ -309,7 +455,9 @@ def ablation_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
 def performance_figure(jobs: pd.DataFrame, title: str, n_jobs: int = 25) -> plt.Figure:
     """Wall time and peak memory of the costliest jobs of the run (Snakemake benchmark files)."""
     top = jobs.head(n_jobs).iloc[::-1]
-    figure, (time_axes, memory_axes) = plt.subplots(1, 2, figsize=(12, 0.9 + 0.28 * len(top)), sharey=True)
+    figure, (time_axes, memory_axes) = plt.subplots(
+        1, 2, figsize=(12, 0.9 + 0.28 * len(top)), sharey=True
+    )
     time_axes.barh(top["job"], top["seconds"], color="tab:blue")
     time_axes.set_xlabel("wall time (s)")
     memory_axes.barh(top["job"], top["max_rss_mb"], color="tab:orange")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import glob
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlparse
 
 from .download import fetch_text
@@ -43,7 +43,11 @@ def parse_checksum_listing(text: str) -> dict[str, str]:
 
 
 def enwiki_manifest(
-    base_url: str, date: str, parts: int | None, wiki: str = "enwiki", fetch: Callable[[str], str] = fetch_text
+    base_url: str,
+    date: str,
+    parts: int | None,
+    wiki: str = "enwiki",
+    fetch: Callable[[str], str] = fetch_text,
 ) -> list[dict]:
     """The pages-articles multistream part files of one dump, with Wikimedia's md5 and sha1 sums.
 
@@ -56,7 +60,9 @@ def enwiki_manifest(
         url = f"{base}/{wiki}/{date}/{wiki}-{date}-{algorithm}sums.txt"
         sums[algorithm] = parse_checksum_listing(fetch(url))
         sums[f"{algorithm}_url"] = url
-    pattern = re.compile(rf"^{re.escape(wiki)}-(\d{{8}})-pages-articles-multistream(\d+)\.xml-p(\d+)p(\d+)\.bz2$")
+    pattern = re.compile(
+        rf"^{re.escape(wiki)}-(\d{{8}})-pages-articles-multistream(\d+)\.xml-p(\d+)p(\d+)\.bz2$"
+    )
     found = []
     for filename in sums["sha1"]:
         match = pattern.match(filename)
@@ -84,9 +90,20 @@ def enwiki_manifest(
     return rows
 
 
-def single_file_manifest(url: str, filename: str, size: int | None = None, md5: str = "", sha1: str = "") -> list[dict]:
+def single_file_manifest(
+    url: str, filename: str, size: int | None = None, md5: str = "", sha1: str = ""
+) -> list[dict]:
     """A corpus that is one downloaded file (text8)."""
-    return [{"part": "001", "filename": filename, "url": url, "size": size or "", "md5": md5, "sha1": sha1}]
+    return [
+        {
+            "part": "001",
+            "filename": filename,
+            "url": url,
+            "size": size or "",
+            "md5": md5,
+            "sha1": sha1,
+        }
+    ]
 
 
 def expand_local_paths(paths: list[str | Path]) -> list[Path]:
@@ -104,7 +121,9 @@ def expand_local_paths(paths: list[str | Path]) -> list[Path]:
             path = Path(match).resolve()
             if path.is_dir():
                 found = sorted(
-                    p for p in path.rglob("*") if p.is_file() and not any(n.startswith(".") for n in p.relative_to(path).parts)
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and not any(n.startswith(".") for n in p.relative_to(path).parts)
                 )
                 if not found:
                     raise FileNotFoundError(f"{path}: the corpus folder holds no files")
@@ -116,7 +135,9 @@ def expand_local_paths(paths: list[str | Path]) -> list[Path]:
     seen: set[Path] = set()
     for path in files:
         if path in seen:
-            raise ValueError(f"{path}: named more than once by corpus.local.paths (it would be counted twice)")
+            raise ValueError(
+                f"{path}: named more than once by corpus.local.paths (it would be counted twice)"
+            )
         seen.add(path)
     return files
 
@@ -141,14 +162,23 @@ def local_manifest(paths: list[str | Path], part_mb: float | None = None) -> lis
     sizes = [path.stat().st_size for path in files]
     groups = group_into_parts(sizes, None if part_mb is None else int(part_mb * 1e6))
     return [
-        {"part": f"{group + 1:03d}", "filename": path.name, "url": path.as_uri(), "size": size, "md5": "", "sha1": ""}
-        for path, size, group in zip(files, sizes, groups)
+        {
+            "part": f"{group + 1:03d}",
+            "filename": path.name,
+            "url": path.as_uri(),
+            "size": size,
+            "md5": "",
+            "sha1": "",
+        }
+        for path, size, group in zip(files, sizes, groups, strict=True)
     ]
 
 
 def write_manifest(rows: list[dict], path: str | Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as sink:
-        writer = csv.DictWriter(sink, fieldnames=MANIFEST_COLUMNS, delimiter="\t", lineterminator="\n")
+        writer = csv.DictWriter(
+            sink, fieldnames=MANIFEST_COLUMNS, delimiter="\t", lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(rows)
 

@@ -28,7 +28,9 @@ def load_word2vec(path: str | Path) -> tuple[list[str], np.ndarray]:
     return list(keyed.index_to_key), keyed.vectors
 
 
-def eigenfeature_words(vectors: np.ndarray, words: list[str], n_features: int, n_words: int) -> pd.DataFrame:
+def eigenfeature_words(
+    vectors: np.ndarray, words: list[str], n_features: int, n_words: int
+) -> pd.DataFrame:
     """Words with the largest and smallest entries of each of the top eigenvectors.
 
     An eigenvector's sign is arbitrary, so each is oriented to put its largest-magnitude entry on

@@ -14,7 +14,11 @@ from qwemflow.plots import MODEL_LABELS, PAPER_ANALOGY, table_markdown
 
 # The topics the paper reads off its top three eigenvectors of M* (English Wikipedia), in rank
 # order (Karkada et al., NeurIPS 2025, arXiv 2502.09863).
-PAPER_EIGENFEATURES = ["celebrity biographies", "government / municipal administration", "geography / cartography"]
+PAPER_EIGENFEATURES = [
+    "celebrity biographies",
+    "government / municipal administration",
+    "geography / cartography",
+]
 PAPER_EIGENFEATURES_SOURCE = "Karkada et al., NeurIPS 2025"
 
 
@@ -37,22 +41,28 @@ def eigenfeature_markdown(eigenfeatures: pd.DataFrame, n_rows: int = 5) -> str:
         found = topic_words_found(topic, row.top_words, row.bottom_words) if topic else []
         matched += bool(found)
         shared = ", ".join(found) if found else ("none" if topic else "")
-        rows.append(f"| {row.eigenvector} | {topic or '(not named)'} | {shared} | {row.top_words} | {row.bottom_words} |")
+        rows.append(
+            f"| {row.eigenvector} | {topic or '(not named)'} | {shared} | {row.top_words} | {row.bottom_words} |"
+        )
     compared = min(len(PAPER_EIGENFEATURES), len(rows))
     verdict = (
         f"At {matched} of the {compared} ranks the paper names, our words contain a word of the paper's topic; "
         "elsewhere this table claims no match (a smaller corpus can order its topics differently, or find others)."
     )
-    return "\n".join([
-        f"| eigenvector | paper's topic for this rank ({PAPER_EIGENFEATURES_SOURCE}) | topic's words among ours | top words | bottom words |",
-        "|---|---|---|---|---|",
-        *rows,
-        "",
-        verdict,
-    ])
+    return "\n".join(
+        [
+            f"| eigenvector | paper's topic for this rank ({PAPER_EIGENFEATURES_SOURCE}) | topic's words among ours | top words | bottom words |",
+            "|---|---|---|---|---|",
+            *rows,
+            "",
+            verdict,
+        ]
+    )
 
 
-def corpus_statistics(offsets: list[np.ndarray], corpus_tokens: int, vocab_counts: np.ndarray) -> dict:
+def corpus_statistics(
+    offsets: list[np.ndarray], corpus_tokens: int, vocab_counts: np.ndarray
+) -> dict:
     """Articles, tokens and how much of the corpus the V words cover."""
     kept = int(sum(o[-1] for o in offsets))
     return {
@@ -76,40 +86,53 @@ def half_time_finding(run: str, modes: pd.DataFrame, n_modes: int = 10) -> str:
     reached = top["half_time_relative_error"].dropna()
     timing = (
         f"reach half the theory's height within {100 * reached.abs().max():.1f}% of the theory's time (worst mode)"
-        if len(reached) else "never reach half the theory's height"
+        if len(reached)
+        else "never reach half the theory's height"
     )
-    missing = f" ({len(top) - len(reached)} of them never reach it)" if 0 < len(reached) < len(top) else ""
+    missing = (
+        f" ({len(top) - len(reached)} of them never reach it)"
+        if 0 < len(reached) < len(top)
+        else ""
+    )
     return (
         f"run {run}: modes 1-{len(top)} {timing}{missing}; its learned subspace overlaps the top-d "
         f"eigenvectors of M* at {top['subspace_overlap'].iloc[0]:.3f}."
     )
 
 
-def results_markdown(setting: dict, corpus: dict, table: pd.DataFrame, eigenfeatures: pd.DataFrame,
-                     modes: dict[str, pd.DataFrame], word2vec_overlap: float) -> str:
+def results_markdown(
+    setting: dict,
+    corpus: dict,
+    table: pd.DataFrame,
+    eigenfeatures: pd.DataFrame,
+    modes: dict[str, pd.DataFrame],
+    word2vec_overlap: float,
+) -> str:
     """The summary page: corpus, the benchmark table beside the paper's, eigenfeatures, dynamics."""
     paper = ", ".join(f"{MODEL_LABELS[m]} {100 * v:.0f}%" for m, v in PAPER_ANALOGY.items())
     scores = table.set_index("model")["Google analogies"]
     ours = ", ".join(
-        f"{MODEL_LABELS[m]} {100 * scores[MODEL_LABELS[m]]:.1f}%" for m in ("sgns", *PAPER_ANALOGY) if MODEL_LABELS[m] in scores.index
+        f"{MODEL_LABELS[m]} {100 * scores[MODEL_LABELS[m]]:.1f}%"
+        for m in ("sgns", *PAPER_ANALOGY)
+        if MODEL_LABELS[m] in scores.index
     )
     vocab_size = int(setting["V"])
     features = eigenfeature_markdown(eigenfeatures)
     runs = "\n".join(f"- {half_time_finding(run, table_)}" for run, table_ in modes.items())
-    return f"""# Results: corpus `{setting['corpus']}`, V = {setting['V']}, L = {setting['L']}, d = {setting['d']}
+    return f"""# Results: corpus `{setting["corpus"]}`, V = {setting["V"]}, L = {setting["L"]}, d = {setting["d"]}
 
 The paper (Karkada et al., NeurIPS 2025) used all of English Wikipedia, V = 10,000, L = 16, d = 200.
 
 ## Corpus
 
-{corpus['articles']:,} articles, {corpus['tokens']:,} tokens; the V kept words cover {100 * corpus['coverage']:.1f}% of them
-({corpus['tokens_in_vocabulary']:,} tokens); the rarest kept word occurs {corpus['rarest_word_count']:,} times.
+{corpus["articles"]:,} articles, {corpus["tokens"]:,} tokens; the V kept words cover {100 * corpus["coverage"]:.1f}% of them
+({corpus["tokens_in_vocabulary"]:,} tokens); the rarest kept word occurs {corpus["rarest_word_count"]:,} times.
 
 ## Google analogies and similarity
 
 Paper: {paper} (M* closed form close to word2vec, both far above PPMI). This run: {ours}.
 
-{table_markdown(table, '').strip()}
+{table_markdown(table, "").strip()}
 
 ## Eigenfeatures of M*
 
@@ -144,12 +167,14 @@ def job_benchmarks(benchmarks_dir: str | Path) -> pd.DataFrame:
     rows = []
     for path in sorted(root.rglob("*.tsv")):
         measured = pd.read_csv(path, sep="\t")
-        rows.append({
-            "job": str(path.relative_to(root).with_suffix("")),
-            "seconds": float(measured["s"].iloc[-1]),
-            "max_rss_mb": pd.to_numeric(measured["max_rss"], errors="coerce").iloc[-1],
-            "cpu_seconds": pd.to_numeric(measured["cpu_time"], errors="coerce").iloc[-1],
-        })
+        rows.append(
+            {
+                "job": str(path.relative_to(root).with_suffix("")),
+                "seconds": float(measured["s"].iloc[-1]),
+                "max_rss_mb": pd.to_numeric(measured["max_rss"], errors="coerce").iloc[-1],
+                "cpu_seconds": pd.to_numeric(measured["cpu_time"], errors="coerce").iloc[-1],
+            }
+        )
     if not rows:
         raise ValueError(f"no Snakemake benchmark files under {root}")
     return pd.DataFrame(rows).sort_values("seconds", ascending=False, ignore_index=True)

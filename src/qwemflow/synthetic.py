@@ -22,11 +22,11 @@ of any size is written in bounded memory.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import product
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -56,9 +56,13 @@ class SyntheticCorpus:
 
     def __post_init__(self):
         if self.topic_weight + self.family_weight + self.marker_weight >= 1:
-            raise ValueError("corpus.synthetic: topic, family and marker weights must sum to less than 1")
+            raise ValueError(
+                "corpus.synthetic: topic, family and marker weights must sum to less than 1"
+            )
         if self.parts > self.n_tokens:
-            raise ValueError(f"corpus.synthetic: {self.parts} parts for only {self.n_tokens} tokens")
+            raise ValueError(
+                f"corpus.synthetic: {self.parts} parts for only {self.n_tokens} tokens"
+            )
 
     @classmethod
     def from_config(cls, settings: dict) -> SyntheticCorpus:
@@ -101,7 +105,9 @@ class SyntheticCorpus:
         """Names of the generator's words, indexed by generator id (object array of str)."""
         names = [f"w{rank}" for rank in range(self.base_words)]
         names += [f"topic{t}word{i}" for t in range(self.n_topics) for i in range(self.topic_words)]
-        names += [self.family_word(t, bits) for t in range(self.n_topics) for bits in self._bit_vectors()]
+        names += [
+            self.family_word(t, bits) for t in range(self.n_topics) for bits in self._bit_vectors()
+        ]
         names += [
             f"attribute{k}is{value}marker{i}"
             for k in range(self.n_attributes)
@@ -119,7 +125,10 @@ class SyntheticCorpus:
     def topics(self) -> list[list[str]]:
         """The planted topics: the words of each."""
         first = self._first_topic_word
-        return [list(self.words[first + t * self.topic_words : first + (t + 1) * self.topic_words]) for t in range(self.n_topics)]
+        return [
+            list(self.words[first + t * self.topic_words : first + (t + 1) * self.topic_words])
+            for t in range(self.n_topics)
+        ]
 
     def analogy_sections(self) -> dict[str, list[tuple[str, str, str, str]]]:
         """Planted analogies in the questions-words layout: per attribute k, the pairs
@@ -133,7 +142,9 @@ class SyntheticCorpus:
                 for bits in self._bit_vectors()
                 if bits[k] == 0
             ]
-            sections[f"attribute-{k}"] = [(*pairs[i], *pairs[(i + 1) % len(pairs)]) for i in range(len(pairs))]
+            sections[f"attribute-{k}"] = [
+                (*pairs[i], *pairs[(i + 1) % len(pairs)]) for i in range(len(pairs))
+            ]
         return sections
 
     def expected_frequencies(self) -> np.ndarray:
@@ -142,9 +153,16 @@ class SyntheticCorpus:
         zipf = self._zipf()
         f = self.analogy_fraction
         background = 1 - self.topic_weight - f * (self.family_weight + self.marker_weight)
-        topic = np.full(self.n_topics * self.topic_words, self.topic_weight / (self.n_topics * self.topic_words))
-        family = np.full(self.n_topics * 2**n_bits, f * self.family_weight / (self.n_topics * 2**n_bits))
-        marker = np.full(2 * n_bits * self.marker_words, f * self.marker_weight / (2 * n_bits * self.marker_words))
+        topic = np.full(
+            self.n_topics * self.topic_words, self.topic_weight / (self.n_topics * self.topic_words)
+        )
+        family = np.full(
+            self.n_topics * 2**n_bits, f * self.family_weight / (self.n_topics * 2**n_bits)
+        )
+        marker = np.full(
+            2 * n_bits * self.marker_words,
+            f * self.marker_weight / (2 * n_bits * self.marker_words),
+        )
         return np.concatenate([background * zipf, topic, family, marker])
 
     def _zipf(self) -> np.ndarray:
@@ -157,14 +175,18 @@ class SyntheticCorpus:
             raise ValueError(f"part {part} of a synthetic corpus of {self.parts} parts")
         return self.n_tokens // self.parts + (1 if part <= self.n_tokens % self.parts else 0)
 
-    def iter_chunks(self, part: int, chunk_tokens: int = CHUNK_TOKENS) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def iter_chunks(
+        self, part: int, chunk_tokens: int = CHUNK_TOKENS
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(generator ids, document offsets) of whole documents, about chunk_tokens at a time;
         the part's last document is cut so that the part has exactly part_tokens(part) tokens."""
         rng = np.random.default_rng([self.seed, part])
         zipf_cdf = np.cumsum(self._zipf())
         remaining = self.part_tokens(part)
         while remaining > 0:
-            lengths = rng.geometric(1 / self.document_length, size=max(1, chunk_tokens // self.document_length))
+            lengths = rng.geometric(
+                1 / self.document_length, size=max(1, chunk_tokens // self.document_length)
+            )
             ends = np.cumsum(lengths)
             if ends[-1] >= remaining:
                 lengths = lengths[: np.searchsorted(ends, remaining) + 1]
@@ -173,13 +195,17 @@ class SyntheticCorpus:
             remaining -= len(ids)
             yield ids, np.concatenate([[0], np.cumsum(lengths)])
 
-    def _draw(self, rng: np.random.Generator, lengths: np.ndarray, zipf_cdf: np.ndarray) -> np.ndarray:
+    def _draw(
+        self, rng: np.random.Generator, lengths: np.ndarray, zipf_cdf: np.ndarray
+    ) -> np.ndarray:
         """Tokens of documents of the given lengths, all draws vectorized."""
         n_docs, n = len(lengths), int(lengths.sum())
         topic = rng.integers(self.n_topics, size=n_docs)
         analogy = rng.random(n_docs) < self.analogy_fraction
         bits = rng.integers(2, size=(n_docs, self.n_attributes))
-        doc_topic, doc_analogy, doc_bits = (np.repeat(a, lengths, axis=0) for a in (topic, analogy, bits))
+        doc_topic, doc_analogy, doc_bits = (
+            np.repeat(a, lengths, axis=0) for a in (topic, analogy, bits)
+        )
         u = rng.random(n)
         pick = rng.random(n)  # which word of the chosen group
         ids = np.searchsorted(zipf_cdf, pick * zipf_cdf[-1]).astype(np.int64)
@@ -193,12 +219,18 @@ class SyntheticCorpus:
         family_cut = self.topic_weight + self.family_weight
         is_family = doc_analogy & (u >= self.topic_weight) & (u < family_cut)
         bit_code = doc_bits @ (1 << np.arange(self.n_attributes)[::-1])
-        ids[is_family] = self._first_family_word + doc_topic[is_family] * 2**self.n_attributes + bit_code[is_family]
+        ids[is_family] = (
+            self._first_family_word
+            + doc_topic[is_family] * 2**self.n_attributes
+            + bit_code[is_family]
+        )
         is_marker = doc_analogy & (u >= family_cut) & (u < family_cut + self.marker_weight)
         slot = (pick[is_marker] * self.n_attributes * self.marker_words).astype(np.int64)
         attribute, index = np.divmod(slot, self.marker_words)
         value = doc_bits[is_marker][np.arange(len(slot)), attribute]
-        ids[is_marker] = self._first_marker_word + (2 * attribute + value) * self.marker_words + index
+        ids[is_marker] = (
+            self._first_marker_word + (2 * attribute + value) * self.marker_words + index
+        )
         return ids
 
     def vocabulary_ids(self, part: int, vocab_size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -206,9 +238,13 @@ class SyntheticCorpus:
         tokens dropped: what the tokenize stage makes of the part's text, without the text
         (for benchmarks). Ids rank the words by expected frequency, in id_dtype(vocab_size)."""
         if vocab_size > len(self.words):
-            raise ValueError(f"vocab_size {vocab_size} but the generator has only {len(self.words)} words")
+            raise ValueError(
+                f"vocab_size {vocab_size} but the generator has only {len(self.words)} words"
+            )
         rank = np.full(len(self.words), vocab_size, dtype=np.int64)
-        rank[np.argsort(-self.expected_frequencies(), kind="stable")[:vocab_size]] = np.arange(vocab_size)
+        rank[np.argsort(-self.expected_frequencies(), kind="stable")[:vocab_size]] = np.arange(
+            vocab_size
+        )
         dtype = id_dtype(vocab_size)
         chunks, lengths = [], []
         for ids, offsets in self.iter_chunks(part):

@@ -45,7 +45,13 @@ def tau_1(top_eigenvalue: float, learning_rate: float, u0: float) -> float:
     return float(np.log(top_eigenvalue / u0) / growth_rates(top_eigenvalue, learning_rate))
 
 
-def mode_agreement(steps: np.ndarray, measured: np.ndarray, eigenvalues: np.ndarray, learning_rate: float, u0: np.ndarray) -> pd.DataFrame:
+def mode_agreement(
+    steps: np.ndarray,
+    measured: np.ndarray,
+    eigenvalues: np.ndarray,
+    learning_rate: float,
+    u0: np.ndarray,
+) -> pd.DataFrame:
     """Per mode k: when s_k^2 crossed lambda_k/2 (linear interpolation between recorded steps)
     against the theory's half-time, and the median relative error of the measured curve against
     the theory over the recorded points after s_k^2 passes 1% of lambda_k."""
@@ -61,12 +67,20 @@ def mode_agreement(steps: np.ndarray, measured: np.ndarray, eigenvalues: np.ndar
             m0, m1 = measured[i - 1, k], measured[i, k]
             crossed = steps[i - 1] + (steps[i] - steps[i - 1]) * (lam / 2 - m0) / (m1 - m0)
         learned = measured[:, k] > 0.01 * lam
-        rows.append({
-            "mode": k + 1,
-            "eigenvalue": lam,
-            "half_time_theory": predicted,
-            "half_time_measured": crossed,
-            "half_time_relative_error": crossed / predicted - 1,
-            "curve_median_relative_error": float(np.median(np.abs(measured[learned, k] - theory[learned, k]) / theory[learned, k])) if learned.any() else np.nan,
-        })
+        rows.append(
+            {
+                "mode": k + 1,
+                "eigenvalue": lam,
+                "half_time_theory": predicted,
+                "half_time_measured": crossed,
+                "half_time_relative_error": crossed / predicted - 1,
+                "curve_median_relative_error": float(
+                    np.median(
+                        np.abs(measured[learned, k] - theory[learned, k]) / theory[learned, k]
+                    )
+                )
+                if learned.any()
+                else np.nan,
+            }
+        )
     return pd.DataFrame(rows)

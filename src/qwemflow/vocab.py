@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import numpy as np
 
@@ -16,7 +16,9 @@ def read_word_counts(path: str | Path) -> Counter:
         for number, line in enumerate(lines, 1):
             word, sep, count = line.rstrip("\n").partition("\t")
             if not sep or not count.isdigit():
-                raise ValueError(f"{path}:{number}: expected 'word<TAB>count', got {line.strip()[:80]!r}")
+                raise ValueError(
+                    f"{path}:{number}: expected 'word<TAB>count', got {line.strip()[:80]!r}"
+                )
             counts[word] += int(count)
     return counts
 
@@ -42,7 +44,9 @@ def _names(paths: list[str], shown: int = 3) -> str:
     return names if len(paths) <= shown else f"{names}, ... ({len(paths)} in all)"
 
 
-def build_vocabulary(paths: Iterable[str | Path], vocab_size: int, filter_note: str = "") -> tuple[Counter, list[tuple[str, int]]]:
+def build_vocabulary(
+    paths: Iterable[str | Path], vocab_size: int, filter_note: str = ""
+) -> tuple[Counter, list[tuple[str, int]]]:
     """The word counts summed over per-part count files, and their top vocab_size words.
 
     Fewer distinct words than vocab_size is an error naming the files (those that hold no word
@@ -74,7 +78,9 @@ def id_dtype(vocab_size: int) -> np.dtype:
     return np.dtype(np.uint16) if vocab_size <= np.iinfo(np.uint16).max else np.dtype(np.uint32)
 
 
-def encode_articles(articles: Iterable[list[str]], vocab: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def encode_articles(
+    articles: Iterable[list[str]], vocab: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
     """Word ids of all articles concatenated (out-of-vocabulary words dropped) and article offsets.
 
     Article a spans ids[offsets[a]:offsets[a + 1]]; articles left empty are kept (zero length) so

@@ -9,8 +9,8 @@ equally likely) weights offset j by (L + 1 - j) / L, the same weighting as our c
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import numpy as np
 from gensim.models import Word2Vec
@@ -35,7 +35,9 @@ class TokenArticles:
                 ids, offsets = tokens["ids"], tokens["offsets"]
             for a in range(len(offsets) - 1):
                 for start in range(offsets[a], offsets[a + 1], MAX_SENTENCE):
-                    yield self.vocab[ids[start : min(start + MAX_SENTENCE, offsets[a + 1])]].tolist()
+                    yield self.vocab[
+                        ids[start : min(start + MAX_SENTENCE, offsets[a + 1])]
+                    ].tolist()
 
 
 class _EpochLogger(CallbackAny2Vec):
@@ -62,7 +64,12 @@ class SpectrumRecorder(CallbackAny2Vec):
         self.snapshot = sorted(int(n) for n in snapshot_words)
         self.model = None
         self.words = 0
-        self.recorded_words, self.singular_values, self.snapshot_words, self.snapshots = [], [], [], []
+        self.recorded_words, self.singular_values, self.snapshot_words, self.snapshots = (
+            [],
+            [],
+            [],
+            [],
+        )
 
     def _observe(self, final=False):
         vectors = self.model.wv.vectors
@@ -81,7 +88,8 @@ class SpectrumRecorder(CallbackAny2Vec):
             yield sentence
             self.words += len(sentence)
             if self.model is not None and (
-                (self.record and self.record[0] <= self.words) or (self.snapshot and self.snapshot[0] <= self.words)
+                (self.record and self.record[0] <= self.words)
+                or (self.snapshot and self.snapshot[0] <= self.words)
             ):
                 self._observe()
 
@@ -117,8 +125,18 @@ def train_sgns(
     vectors 0); a number draws both from N(0, init_scale^2 / d), the small init of Figure 2.
     """
     model = Word2Vec(
-        vector_size=dim, window=window, sg=1, hs=0, negative=negative, sample=sample, alpha=alpha,
-        ns_exponent=ns_exponent, min_count=1, seed=seed, workers=workers, sorted_vocab=False,
+        vector_size=dim,
+        window=window,
+        sg=1,
+        hs=0,
+        negative=negative,
+        sample=sample,
+        alpha=alpha,
+        ns_exponent=ns_exponent,
+        min_count=1,
+        seed=seed,
+        workers=workers,
+        sorted_vocab=False,
     )
     model.build_vocab_from_freq(word_counts)
     if init_scale is not None:

@@ -9,7 +9,9 @@ from snakemake.utils import validate
 from qwemflow.sources import is_local, local_path, read_manifest
 
 validate(config, schema="../schemas/config.schema.yaml")
-config["dynamics"]["runs"] = {name: run for name, run in config["dynamics"]["runs"].items() if run is not None}
+config["dynamics"]["runs"] = {
+    name: run for name, run in config["dynamics"]["runs"].items() if run is not None
+}
 
 if config["corpus"]["source"] == "local" and not config["corpus"]["local"]["paths"]:
     raise ValueError(
@@ -17,23 +19,36 @@ if config["corpus"]["source"] == "local" and not config["corpus"]["local"]["path
         " --config 'corpus={local: {paths: [/data/enwiki-extract]}}'"
     )
 if config["spectral"]["n_eigenpairs"] < config["dim"]:
-    raise ValueError(f"config: spectral.n_eigenpairs ({config['spectral']['n_eigenpairs']}) must be >= dim ({config['dim']})")
+    raise ValueError(
+        f"config: spectral.n_eigenpairs ({config['spectral']['n_eigenpairs']}) must be >= dim ({config['dim']})"
+    )
 # n_eigenpairs is capped by V in the rules; an embedding cannot have more dimensions than words
 if config["dim"] > config["vocab_size"]:
-    raise ValueError(f"config: dim ({config['dim']}) must be <= vocab_size ({config['vocab_size']}): an embedding has at most V dimensions")
+    raise ValueError(
+        f"config: dim ({config['dim']}) must be <= vocab_size ({config['vocab_size']}): an embedding has at most V dimensions"
+    )
 for _run_name, _run in config["dynamics"]["runs"].items():
     if _run.get("top_words") is not None and _run["top_words"] < config["dim"]:
         raise ValueError(
             f"config: dynamics.runs.{_run_name}.top_words ({_run['top_words']}) must be >= dim ({config['dim']}):"
             " the run embeds its top_words words in dim dimensions"
         )
-_figure_runs = {f"fig2.{role}": run for role, run in config["figures"]["fig2"].items() if role.endswith("_run")}
+_figure_runs = {
+    f"fig2.{role}": run for role, run in config["figures"]["fig2"].items() if role.endswith("_run")
+}
 if config["figures"]["word2vec_run"] is not None:
     _figure_runs["word2vec_run"] = config["figures"]["word2vec_run"]
-_figure_runs.update({f"ablation.panels['{panel}']": run for panel, run in config["figures"]["ablation"]["panels"].items()})
+_figure_runs.update(
+    {
+        f"ablation.panels['{panel}']": run
+        for panel, run in config["figures"]["ablation"]["panels"].items()
+    }
+)
 for _role, _run in _figure_runs.items():
     if _run not in config["dynamics"]["runs"]:
-        raise ValueError(f"config: figures.{_role} names '{_run}', which is not one of dynamics.runs")
+        raise ValueError(
+            f"config: figures.{_role} names '{_run}', which is not one of dynamics.runs"
+        )
 _small_init = config["dynamics"]["runs"][config["figures"]["fig2"]["small_init_run"]]["init"]
 _word2vec_run = config["figures"]["word2vec_run"]
 if _word2vec_run is not None and config["dynamics"]["runs"][_word2vec_run]["init"] != _small_init:
@@ -54,12 +69,16 @@ D = config["dim"]
 SETTING = f"V{V}_L{L}_d{D}"
 for _run in config["dynamics"]["table_runs"]:
     if _run not in config["dynamics"]["runs"]:
-        raise ValueError(f"config: dynamics.table_runs names '{_run}', which is not one of dynamics.runs")
+        raise ValueError(
+            f"config: dynamics.table_runs names '{_run}', which is not one of dynamics.runs"
+        )
 MODELS = ["sgns", *config["spectral"]["targets"], *config["dynamics"]["table_runs"]]
 for _pair in config["figures"]["appendix"]["overlap_pairs"]:
     for _model in _pair:
         if _model not in MODELS:
-            raise ValueError(f"config: figures.appendix.overlap_pairs names '{_model}', which this config does not build ({', '.join(MODELS)})")
+            raise ValueError(
+                f"config: figures.appendix.overlap_pairs names '{_model}', which this config does not build ({', '.join(MODELS)})"
+            )
 ENV = "../../envs/qwemflow.yaml"
 
 
@@ -90,14 +109,20 @@ def part_rows(wildcards):
     """The manifest rows (files) of one part."""
     rows = [row for row in manifest(wildcards) if row["part"] == wildcards.part]
     if not rows:
-        raise ValueError(f"part {wildcards.part} is not in the manifest of corpus {wildcards.corpus}")
+        raise ValueError(
+            f"part {wildcards.part} is not in the manifest of corpus {wildcards.corpus}"
+        )
     return rows
 
 
 def part_source(wildcards):
     """The files a part is extracted from: local files in place, or downloaded copies."""
     return [
-        str(local_path(row)) if is_local(row) else f"results/{wildcards.corpus}/raw/files/{row['filename']}"
+        (
+            str(local_path(row))
+            if is_local(row)
+            else f"results/{wildcards.corpus}/raw/files/{row['filename']}"
+        )
         for row in part_rows(wildcards)
     ]
 
@@ -160,7 +185,11 @@ def fig1_word2vec(wildcards):
 
 def word2vec_mem_mb(wildcards, input):
     """One part's ids at a time, plus gensim's two V x d matrices and the recorded snapshots."""
-    return 1500 + int(4 * max_mb(input.tokens)) + int(6 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6)
+    return (
+        1500
+        + int(4 * max_mb(input.tokens))
+        + int(6 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6)
+    )
 
 
 def word2vec_runtime(wildcards, input):
@@ -175,8 +204,19 @@ def write_report(path):
     settings = os.path.join(".snakemake", "report-config.yaml")
     with open(settings, "w") as sink:
         yaml.safe_dump(config, sink)
-    command = [sys.executable, "-m", "snakemake", "all", "--snakefile", workflow.main_snakefile, "--configfile", settings,
-               "--report", path, "--nolock"]
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "all",
+        "--snakefile",
+        workflow.main_snakefile,
+        "--configfile",
+        settings,
+        "--report",
+        path,
+        "--nolock",
+    ]
     print(f"Writing the report: {path}", file=sys.stderr)
     subprocess.run(command, check=True)
 

@@ -10,19 +10,19 @@ if config["corpus"]["source"] == "synthetic":
         output:
             text="results/{corpus}/text/{part}.txt.gz",
             word_counts="results/{corpus}/text/{part}.wordcounts.tsv",
-        params:
-            settings=config["corpus"]["synthetic"],
         log:
             "logs/{corpus}/text/{part}.log",
         benchmark:
             "benchmarks/{corpus}/text/{part}.tsv"
+        conda:
+            ENV
         threads: 1
         resources:
             # generated and written a chunk at a time: memory does not grow with the part
             mem_mb=1500,
             runtime=lambda wildcards: 5 + int(part_rows(wildcards)[0]["size"]) // 10**8,
-        conda:
-            ENV
+        params:
+            settings=config["corpus"]["synthetic"],
         script:
             "../scripts/synthesize_text.py"
 
@@ -34,13 +34,12 @@ else:
         output:
             text="results/{corpus}/text/{part}.txt.gz",
             word_counts="results/{corpus}/text/{part}.wordcounts.tsv",
-        params:
-            min_article_words=config["corpus"]["min_article_words"],
-            max_document_mb=config["corpus"]["max_document_mb"],
         log:
             "logs/{corpus}/text/{part}.log",
         benchmark:
             "benchmarks/{corpus}/text/{part}.tsv"
+        conda:
+            ENV
         threads: 1
         resources:
             # the part is streamed a document at a time, each at most corpus.max_document_mb: measured
@@ -48,8 +47,9 @@ else:
             # plus the interpreter and the part's word counts
             mem_mb=1000 + int(20 * config["corpus"]["max_document_mb"]),
             runtime=lambda wildcards, input: 30 + int(mb(input) / 2),
-        conda:
-            ENV
+        params:
+            min_article_words=config["corpus"]["min_article_words"],
+            max_document_mb=config["corpus"]["max_document_mb"],
         script:
             "../scripts/extract_text.py"
 
@@ -63,12 +63,12 @@ rule vocabulary:
         "logs/{corpus}/vocab/V{V}.log",
     benchmark:
         "benchmarks/{corpus}/vocab/V{V}.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=lambda wildcards, input: 1000 + int(2 * mb(input)),
         runtime=20,
-    conda:
-        ENV
     script:
         "../scripts/build_vocab.py"
 
@@ -83,13 +83,14 @@ rule tokenize:
         "logs/{corpus}/tokens/V{V}/{part}.log",
     benchmark:
         "benchmarks/{corpus}/tokens/V{V}/{part}.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         # all ids of the part, plus one line (article) of at most corpus.max_document_mb split into
         # interned tokens: measured 4.3x its size
-        mem_mb=lambda wildcards, input: 1000 + int(8 * mb(input) + 5 * config["corpus"]["max_document_mb"]),
+        mem_mb=lambda wildcards, input: 1000
+        + int(8 * mb(input) + 5 * config["corpus"]["max_document_mb"]),
         runtime=lambda wildcards, input: 20 + int(mb(input) / 5),
-    conda:
-        ENV
     script:
         "../scripts/tokenize_part.py"

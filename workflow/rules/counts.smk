@@ -6,18 +6,18 @@ rule count_part:
         "results/{corpus}/tokens/V{V}/{part}.npz",
     output:
         temp("results/{corpus}/counts/V{V}_L{L}/{part}.npz"),
-    params:
-        window=lambda wildcards: int(wildcards.L),
     log:
         "logs/{corpus}/counts/V{V}_L{L}/{part}.log",
     benchmark:
         "benchmarks/{corpus}/counts/V{V}_L{L}/{part}.tsv"
+    conda:
+        ENV
     threads: 2
     resources:
         mem_mb=counts_mem_mb,
         runtime=lambda wildcards, input: 10 + int(mb(input) / 10),
-    conda:
-        ENV
+    params:
+        window=lambda wildcards: int(wildcards.L),
     script:
         "../scripts/count_part.py"
 
@@ -27,19 +27,19 @@ rule merge_counts:
         part_files("results/{corpus}/counts/V{V}_L{L}/{part}.npz"),
     output:
         "results/{corpus}/counts/V{V}_L{L}.npz",
-    params:
-        window=lambda wildcards: int(wildcards.L),
     log:
         "logs/{corpus}/counts/V{V}_L{L}.log",
     benchmark:
         "benchmarks/{corpus}/counts/V{V}_L{L}.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=dense_mem_mb,
         # one V x V matrix read and added per part
         runtime=lambda wildcards, input: 10 + len(input) * int(wildcards.V) ** 2 // 10**8,
-    conda:
-        ENV
+    params:
+        window=lambda wildcards: int(wildcards.L),
     script:
         "../scripts/merge_counts.py"
 

@@ -10,21 +10,21 @@ localrules:
 checkpoint corpus_manifest:
     output:
         "results/{corpus}/raw/manifest.tsv",
+    log:
+        "logs/{corpus}/raw/manifest.log",
+    benchmark:
+        "benchmarks/{corpus}/raw/manifest.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         # Only what defines the part list: editing another source's block, or retry settings,
         # must not invalidate (and so delete) gigabytes of verified downloads.
         source=config["corpus"]["source"],
         settings=source_settings(),
-    log:
-        "logs/{corpus}/raw/manifest.log",
-    benchmark:
-        "benchmarks/{corpus}/raw/manifest.tsv"
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=10,
-    conda:
-        ENV
     script:
         "../scripts/corpus_manifest.py"
 
@@ -39,11 +39,11 @@ rule download_part:
         "logs/{corpus}/raw/{filename}.log",
     benchmark:
         "benchmarks/{corpus}/raw/{filename}.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=500,
         runtime=240,
-    conda:
-        ENV
     script:
         "../scripts/download_part.py"

@@ -8,21 +8,21 @@ rule dynamics:
     output:
         trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.npz",
         modes="results/{corpus}/dynamics/V{V}_L{L}_d{d}/modes/{run}.csv",
+    log:
+        "logs/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.log",
+    benchmark:
+        "benchmarks/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.tsv"
+    conda:
+        ENV
+    threads: 2
+    resources:
+        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=9),
+        runtime=lambda wildcards: 30 + int(wildcards.V) ** 2 * int(wildcards.d) // 10**8,
     params:
         run=lambda wildcards: config["dynamics"]["runs"][wildcards.run],
         settings={key: value for key, value in config["dynamics"].items() if key != "runs"},
         # word2vec's subsampling threshold, for the runs with its reweighting
         subsample=config["word2vec"]["sample"],
-    log:
-        "logs/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.log",
-    benchmark:
-        "benchmarks/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.tsv"
-    threads: 2
-    resources:
-        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=9),
-        runtime=lambda wildcards: 30 + int(wildcards.V) ** 2 * int(wildcards.d) // 10**8,
-    conda:
-        ENV
     script:
         "../scripts/train_dynamics.py"
 
@@ -33,17 +33,17 @@ rule dynamics_embedding:
         vocab="results/{corpus}/vocab/V{V}.tsv",
     output:
         "results/{corpus}/embeddings/V{V}_L{L}_d{d}/{model}.txt",
-    wildcard_constraints:
-        model="qwem|sgns-tied",
     log:
         "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/{model}.log",
     benchmark:
         "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/{model}.tsv"
+    wildcard_constraints:
+        model="qwem|sgns-tied",
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
     script:
         "../scripts/dynamics_embedding.py"

@@ -9,18 +9,18 @@ localrules:
 rule men_dataset:
     output:
         "results/datasets/men.tsv",
-    params:
-        men=config["evaluate"]["men"],
     log:
         "logs/datasets/men.log",
     benchmark:
         "benchmarks/datasets/men.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=500,
         runtime=10,
-    conda:
-        ENV
+    params:
+        men=config["evaluate"]["men"],
     script:
         "../scripts/men_dataset.py"
 
@@ -35,12 +35,12 @@ rule evaluate_model:
         "logs/{corpus}/eval/V{V}_L{L}_d{d}/{model}.log",
     benchmark:
         "benchmarks/{corpus}/eval/V{V}_L{L}_d{d}/{model}.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=lambda wildcards: 1500 + int(8 * 8 * int(wildcards.V) * 1024 / 1e6),
         runtime=20,
-    conda:
-        ENV
     script:
         "../scripts/evaluate_model.py"
 
@@ -56,11 +56,11 @@ rule benchmark_table:
         "logs/{corpus}/eval/V{V}_L{L}_d{d}/benchmarks.log",
     benchmark:
         "benchmarks/{corpus}/eval/V{V}_L{L}_d{d}/benchmarks.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV
     script:
         "../scripts/benchmark_table.py"

@@ -11,18 +11,18 @@ rule table_figure:
             category="Benchmarks",
             caption="../report/table.rst",
         ),
-    params:
-        style=config["figures"]["style"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}_d{d}/table.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/table.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        style=config["figures"]["style"],
     script:
         "../scripts/plot_table.py"
 
@@ -37,18 +37,18 @@ rule eigenfeatures_figure:
             category="Spectra",
             caption="../report/eigenfeatures.rst",
         ),
-    params:
-        style=config["figures"]["style"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}/eigenfeatures.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}/eigenfeatures.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        style=config["figures"]["style"],
     script:
         "../scripts/plot_eigenfeatures.py"
 
@@ -75,22 +75,26 @@ rule fig2_data:
         unpack(fig2_runs),
     output:
         "results/{corpus}/figures/V{V}_L{L}_d{d}/fig2.csv",
-    params:
-        modes=config["figures"]["fig2"]["modes"],
-        inits={
-            "small": config["dynamics"]["runs"][config["figures"]["fig2"]["small_init_run"]]["init"],
-            "large": config["dynamics"]["runs"][config["figures"]["fig2"]["large_init_run"]]["init"],
-        },
     log:
         "logs/{corpus}/figures/V{V}_L{L}_d{d}/fig2_data.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/fig2_data.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        modes=config["figures"]["fig2"]["modes"],
+        inits={
+            "small": config["dynamics"]["runs"][config["figures"]["fig2"]["small_init_run"]][
+                "init"
+            ],
+            "large": config["dynamics"]["runs"][config["figures"]["fig2"]["large_init_run"]][
+                "init"
+            ],
+        },
     script:
         "../scripts/fig2_data.py"
 
@@ -105,18 +109,18 @@ rule fig2:
             category="Dynamics",
             caption="../report/fig2.rst",
         ),
-    params:
-        style=config["figures"]["style"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}_d{d}/fig2.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/fig2.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        style=config["figures"]["style"],
     script:
         "../scripts/plot_fig2.py"
 
@@ -129,18 +133,18 @@ rule fig1_data:
     output:
         curves="results/{corpus}/figures/V{V}_L{L}_d{d}/fig1_curves.csv",
         points="results/{corpus}/figures/V{V}_L{L}_d{d}/fig1_points.csv",
-    params:
-        modes=config["figures"]["fig2"]["modes"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}_d{d}/fig1_data.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/fig1_data.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=lambda wildcards: 1000 + int(6 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
         runtime=5,
-    conda:
-        ENV
+    params:
+        modes=config["figures"]["fig2"]["modes"],
     script:
         "../scripts/fig1_data.py"
 
@@ -156,20 +160,24 @@ rule fig1:
             category="Dynamics",
             caption="../report/fig1.rst",
         ),
-    params:
-        style=config["figures"]["style"],
-        labelled_words=config["figures"]["fig1"]["labelled_words"],
-        word2vec_label="word2vec (gensim)" if config["figures"]["word2vec_run"] is None else f"word2vec (tied SGNS, run {config['figures']['word2vec_run']})",
     log:
         "logs/{corpus}/figures/V{V}_L{L}_d{d}/fig1.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/fig1.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        style=config["figures"]["style"],
+        labelled_words=config["figures"]["fig1"]["labelled_words"],
+        word2vec_label=(
+            "word2vec (gensim)"
+            if config["figures"]["word2vec_run"] is None
+            else f"word2vec (tied SGNS, run {config['figures']['word2vec_run']})"
+        ),
     script:
         "../scripts/plot_fig1.py"
 
@@ -182,19 +190,19 @@ rule ablation_data:
         ],
     output:
         "results/{corpus}/figures/V{V}_L{L}_d{d}/ablation.csv",
-    params:
-        panels=list(config["figures"]["ablation"]["panels"]),
-        modes=config["figures"]["ablation"]["modes"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}_d{d}/ablation_data.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/ablation_data.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=lambda wildcards: 1000 + int(4 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
         runtime=5,
-    conda:
-        ENV
+    params:
+        panels=list(config["figures"]["ablation"]["panels"]),
+        modes=config["figures"]["ablation"]["modes"],
     script:
         "../scripts/ablation_data.py"
 
@@ -209,17 +217,17 @@ rule ablation:
             category="Dynamics",
             caption="../report/ablation.rst",
         ),
-    params:
-        style=config["figures"]["style"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}_d{d}/ablation.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/ablation.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        style=config["figures"]["style"],
     script:
         "../scripts/plot_ablation.py"

@@ -12,18 +12,18 @@ rule extended_spectrum:
         "results/{corpus}/counts/V{V}_L{L}.npz",
     output:
         "results/{corpus}/spectra/V{V}_L{L}/{target}_extended.npz",
-    params:
-        n_eigenpairs=extended_eigenpairs,
     log:
         "logs/{corpus}/spectra/V{V}_L{L}/{target}_extended.log",
     benchmark:
         "benchmarks/{corpus}/spectra/V{V}_L{L}/{target}_extended.tsv"
+    conda:
+        ENV
     threads: 2
     resources:
         mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=6),
         runtime=lambda wildcards: 10 + int(wildcards.V) ** 3 // 10**10,
-    conda:
-        ENV
+    params:
+        n_eigenpairs=extended_eigenpairs,
     script:
         "../scripts/spectrum.py"
 
@@ -38,19 +38,21 @@ rule fig4_data:
         power="results/{corpus}/figures/V{V}_L{L}/fig4b_power.csv",
         snr="results/{corpus}/figures/V{V}_L{L}/fig4c_snr.csv",
         top1="results/{corpus}/figures/V{V}_L{L}/top1.csv",
-    params:
-        fig4=FIG4,
     log:
         "logs/{corpus}/figures/V{V}_L{L}/fig4_data.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}/fig4_data.tsv"
+    conda:
+        ENV
     threads: 2
     resources:
         # the eigenbasis, the embeddings and a unit copy (V x max_dim), and batches of scores
-        mem_mb=lambda wildcards: 1000 + int(4 * 8 * int(wildcards.V) * min(FIG4["max_dim"], int(wildcards.V)) / 1e6),
-        runtime=lambda wildcards: 10 + int(wildcards.V) * min(FIG4["max_dim"], int(wildcards.V)) // 10**6,
-    conda:
-        ENV
+        mem_mb=lambda wildcards: 1000
+        + int(4 * 8 * int(wildcards.V) * min(FIG4["max_dim"], int(wildcards.V)) / 1e6),
+        runtime=lambda wildcards: 10
+        + int(wildcards.V) * min(FIG4["max_dim"], int(wildcards.V)) // 10**6,
+    params:
+        fig4=FIG4,
     script:
         "../scripts/fig4_data.py"
 
@@ -68,19 +70,19 @@ rule fig4:
             category="Linear representations",
             caption="../report/fig4.rst",
         ),
-    params:
-        style=config["figures"]["style"],
-        family=FIG4["spectrum_family"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}/fig4.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}/fig4.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        style=config["figures"]["style"],
+        family=FIG4["spectrum_family"],
     script:
         "../scripts/plot_fig4.py"
 
@@ -95,25 +97,28 @@ rule top1_figure:
             category="Linear representations",
             caption="../report/top1.rst",
         ),
-    params:
-        style=config["figures"]["style"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}/top1.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}/top1.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        style=config["figures"]["style"],
     script:
         "../scripts/plot_top1.py"
 
 
 rule target_spectra:
     input:
-        expand("results/{{corpus}}/spectra/V{{V}}_L{{L}}/{target}_extended.npz", target=APPENDIX_TARGETS),
+        expand(
+            "results/{{corpus}}/spectra/V{{V}}_L{{L}}/{target}_extended.npz",
+            target=APPENDIX_TARGETS,
+        ),
     output:
         csv="results/{corpus}/figures/V{V}_L{L}/target_spectra.csv",
         pdf="results/{corpus}/figures/V{V}_L{L}/target_spectra.pdf",
@@ -122,28 +127,30 @@ rule target_spectra:
             category="Linear representations",
             caption="../report/target_spectra.rst",
         ),
-    params:
-        style=config["figures"]["style"],
-        targets=APPENDIX_TARGETS,
-        rank=APPENDIX["spectra_rank"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}/target_spectra.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}/target_spectra.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         # only the eigenvalues are read
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        style=config["figures"]["style"],
+        targets=APPENDIX_TARGETS,
+        rank=APPENDIX["spectra_rank"],
     script:
         "../scripts/target_spectra.py"
 
 
 rule embedding_overlap:
     input:
-        expand("results/{{corpus}}/embeddings/V{{V}}_L{{L}}_d{{d}}/{model}.txt", model=OVERLAP_MODELS),
+        expand(
+            "results/{{corpus}}/embeddings/V{{V}}_L{{L}}_d{{d}}/{model}.txt", model=OVERLAP_MODELS
+        ),
     output:
         csv="results/{corpus}/figures/V{V}_L{L}_d{d}/overlap.csv",
         pdf="results/{corpus}/figures/V{V}_L{L}_d{d}/overlap.pdf",
@@ -152,20 +159,20 @@ rule embedding_overlap:
             category="Linear representations",
             caption="../report/overlap.rst",
         ),
-    params:
-        style=config["figures"]["style"],
-        pairs=APPENDIX["overlap_pairs"],
-        n_vectors=APPENDIX["overlap_vectors"],
     log:
         "logs/{corpus}/figures/V{V}_L{L}_d{d}/overlap.log",
     benchmark:
         "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/overlap.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=lambda wildcards: 1000 + int(8 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
         runtime=5,
-    conda:
-        ENV
+    params:
+        style=config["figures"]["style"],
+        pairs=APPENDIX["overlap_pairs"],
+        n_vectors=APPENDIX["overlap_vectors"],
     script:
         "../scripts/embedding_overlap.py"
 

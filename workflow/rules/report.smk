@@ -5,7 +5,10 @@ rule results_summary:
     input:
         table="results/{corpus}/eval/V{V}_L{L}_d{d}/table.csv",
         eigenfeatures="results/{corpus}/spectra/V{V}_L{L}/mstar_eigenfeatures.csv",
-        modes=expand("results/{{corpus}}/dynamics/V{{V}}_L{{L}}_d{{d}}/modes/{run}.csv", run=config["dynamics"]["runs"]),
+        modes=expand(
+            "results/{{corpus}}/dynamics/V{{V}}_L{{L}}_d{{d}}/modes/{run}.csv",
+            run=config["dynamics"]["runs"],
+        ),
         sgns="results/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.txt",
         mstar="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
         vocab="results/{corpus}/vocab/V{V}.tsv",
@@ -13,20 +16,30 @@ rule results_summary:
         wordcounts=part_files("results/{corpus}/text/{part}.wordcounts.tsv"),
     output:
         markdown="results/{corpus}/summary/V{V}_L{L}_d{d}/summary.md",
-        html=report("results/{corpus}/summary/V{V}_L{L}_d{d}/summary.html", category="Summary", caption="../report/summary.rst"),
-        corpus=report("results/{corpus}/summary/V{V}_L{L}_d{d}/corpus.csv", category="Corpus", caption="../report/corpus.rst"),
-    params:
-        runs=list(config["dynamics"]["runs"]),
+        html=report(
+            "results/{corpus}/summary/V{V}_L{L}_d{d}/summary.html",
+            category="Summary",
+            caption="../report/summary.rst",
+        ),
+        corpus=report(
+            "results/{corpus}/summary/V{V}_L{L}_d{d}/corpus.csv",
+            category="Corpus",
+            caption="../report/corpus.rst",
+        ),
     log:
         "logs/{corpus}/summary/V{V}_L{L}_d{d}/summary.log",
     benchmark:
         "benchmarks/{corpus}/summary/V{V}_L{L}_d{d}/summary.tsv"
-    threads: 1
-    resources:
-        mem_mb=lambda wildcards, input: 1000 + int(3 * mb(input.tokens)) + int(8 * 8 * int(wildcards.V) ** 2 / 1e6 / 10),
-        runtime=10,
     conda:
         ENV
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, input: 1000
+        + int(3 * mb(input.tokens))
+        + int(8 * 8 * int(wildcards.V) ** 2 / 1e6 / 10),
+        runtime=10,
+    params:
+        runs=list(config["dynamics"]["runs"]),
     script:
         "../scripts/results_summary.py"
 
@@ -38,24 +51,28 @@ rule performance:
         "results/{corpus}/summary/V{V}_L{L}_d{d}/summary.md",
     output:
         table=report(
-            "results/{corpus}/summary/V{V}_L{L}_d{d}/performance.csv", category="Performance", caption="../report/performance.rst"
+            "results/{corpus}/summary/V{V}_L{L}_d{d}/performance.csv",
+            category="Performance",
+            caption="../report/performance.rst",
         ),
         pdf="results/{corpus}/figures/V{V}_L{L}_d{d}/performance.pdf",
         png=report(
-            "results/{corpus}/figures/V{V}_L{L}_d{d}/performance.png", category="Performance", caption="../report/performance.rst"
+            "results/{corpus}/figures/V{V}_L{L}_d{d}/performance.png",
+            category="Performance",
+            caption="../report/performance.rst",
         ),
-    params:
-        benchmarks=["benchmarks/{corpus}", "benchmarks/datasets"],
-        style=config["figures"]["style"],
     log:
         "logs/{corpus}/summary/V{V}_L{L}_d{d}/performance.log",
     benchmark:
         "benchmarks/{corpus}/summary/V{V}_L{L}_d{d}/performance.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        benchmarks=["benchmarks/{corpus}", "benchmarks/datasets"],
+        style=config["figures"]["style"],
     script:
         "../scripts/performance.py"

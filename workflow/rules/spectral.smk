@@ -6,18 +6,18 @@ rule spectrum:
         "results/{corpus}/counts/V{V}_L{L}.npz",
     output:
         "results/{corpus}/spectra/V{V}_L{L}/{target}.npz",
-    params:
-        n_eigenpairs=lambda wildcards: min(config["spectral"]["n_eigenpairs"], int(wildcards.V)),
     log:
         "logs/{corpus}/spectra/V{V}_L{L}/{target}.log",
     benchmark:
         "benchmarks/{corpus}/spectra/V{V}_L{L}/{target}.tsv"
+    conda:
+        ENV
     threads: 2
     resources:
         mem_mb=dense_mem_mb,
         runtime=lambda wildcards: 10 + int(wildcards.V) ** 3 // 10**10,
-    conda:
-        ENV
+    params:
+        n_eigenpairs=lambda wildcards: min(config["spectral"]["n_eigenpairs"], int(wildcards.V)),
     script:
         "../scripts/spectrum.py"
 
@@ -32,12 +32,12 @@ rule eigen_embedding:
         "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/{target}.log",
     benchmark:
         "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/{target}.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=1),
         runtime=10,
-    conda:
-        ENV
     script:
         "../scripts/eigen_embedding.py"
 
@@ -52,18 +52,18 @@ rule eigenfeatures:
             category="Spectra",
             caption="../report/eigenfeatures.rst",
         ),
-    params:
-        n_features=config["spectral"]["eigenfeatures"]["n_features"],
-        n_words=config["spectral"]["eigenfeatures"]["n_words"],
     log:
         "logs/{corpus}/spectra/V{V}_L{L}/mstar_eigenfeatures.log",
     benchmark:
         "benchmarks/{corpus}/spectra/V{V}_L{L}/mstar_eigenfeatures.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=1),
         runtime=10,
-    conda:
-        ENV
+    params:
+        n_features=config["spectral"]["eigenfeatures"]["n_features"],
+        n_words=config["spectral"]["eigenfeatures"]["n_words"],
     script:
         "../scripts/eigenfeatures.py"

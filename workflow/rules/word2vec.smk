@@ -8,19 +8,19 @@ rule word2vec:
     output:
         embedding="results/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.txt",
         trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec.npz",
-    params:
-        settings=config["word2vec"],
-        init_scale=None,
     log:
         "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.log",
     benchmark:
         "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.tsv"
+    conda:
+        ENV
     threads: config["word2vec"]["workers"]
     resources:
         mem_mb=word2vec_mem_mb,
         runtime=word2vec_runtime,
-    conda:
-        ENV
+    params:
+        settings=config["word2vec"],
+        init_scale=None,
     script:
         "../scripts/train_word2vec.py"
 
@@ -32,18 +32,18 @@ rule word2vec_small_init:
         vocab="results/{corpus}/vocab/V{V}.tsv",
     output:
         trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-small-init.npz",
-    params:
-        settings=config["word2vec"],
-        init_scale=config["word2vec"]["small_init"],
     log:
         "logs/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-small-init.log",
     benchmark:
         "benchmarks/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-small-init.tsv"
+    conda:
+        ENV
     threads: config["word2vec"]["workers"]
     resources:
         mem_mb=word2vec_mem_mb,
         runtime=word2vec_runtime,
-    conda:
-        ENV
+    params:
+        settings=config["word2vec"],
+        init_scale=config["word2vec"]["small_init"],
     script:
         "../scripts/train_word2vec.py"

@@ -16,8 +16,12 @@ if corpus["source"] != "synthetic":
 totals, vocab = build_vocabulary(snakemake.input, vocab_size, filter_note)
 log.info(
     "%d distinct words, %d tokens; the top %d cover %.1f%% of tokens; rarest kept %r seen %d times",
-    len(totals), sum(totals.values()), vocab_size,
-    100 * sum(c for _, c in vocab) / sum(totals.values()), vocab[-1][0], vocab[-1][1],
+    len(totals),
+    sum(totals.values()),
+    vocab_size,
+    100 * sum(c for _, c in vocab) / sum(totals.values()),
+    vocab[-1][0],
+    vocab[-1][1],
 )
 with atomic_output(snakemake.output[0]) as tmp:
     write_word_counts(vocab, tmp)

@@ -15,7 +15,13 @@ vocab_size, window = int(snakemake.wildcards.V), snakemake.params.window
 start = time.perf_counter()
 counts = cooccurrence_counts(ids, offsets, vocab_size, window, threads=snakemake.threads)
 elapsed = time.perf_counter() - start
-log.info("%d tokens counted in %.2f s (%.2f M tokens/s, %d threads)", len(ids), elapsed, len(ids) / elapsed / 1e6, snakemake.threads)
+log.info(
+    "%d tokens counted in %.2f s (%.2f M tokens/s, %d threads)",
+    len(ids),
+    elapsed,
+    len(ids) / elapsed / 1e6,
+    snakemake.threads,
+)
 with atomic_output(snakemake.output[0]) as tmp:
     np.savez(
         tmp,

@@ -10,7 +10,9 @@ from qwemflow.vocab import read_word_counts
 log = log_to(snakemake.log[0])
 words = list(read_word_counts(snakemake.input.vocab))
 with np.load(snakemake.input.spectrum) as spectrum:
-    features = eigenfeature_words(spectrum["vectors"], words, snakemake.params.n_features, snakemake.params.n_words)
+    features = eigenfeature_words(
+        spectrum["vectors"], words, snakemake.params.n_features, snakemake.params.n_words
+    )
 for row in features.itertuples():
     log.info("eigenvector %d: + %s | - %s", row.eigenvector, row.top_words, row.bottom_words)
 with atomic_output(snakemake.output[0]) as tmp:

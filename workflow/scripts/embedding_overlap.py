@@ -19,11 +19,35 @@ n_vectors = min(snakemake.params.n_vectors, int(w.d))
 tables = []
 for first, second in snakemake.params.pairs:
     words = embeddings[first][0]
-    overlap = singular_vector_overlap(embeddings[first][1], rows_in_order(*embeddings[second], words), n_vectors)
-    log.info("%s vs %s, top %d: mean diagonal overlap %.3f, mean best match per %s vector %.3f (top 10: %.3f)",
-             first, second, n_vectors, np.diag(overlap).mean(), first, overlap.max(axis=1).mean(), overlap.max(axis=1)[:10].mean())
+    overlap = singular_vector_overlap(
+        embeddings[first][1], rows_in_order(*embeddings[second], words), n_vectors
+    )
+    log.info(
+        "%s vs %s, top %d: mean diagonal overlap %.3f, mean best match per %s vector %.3f (top 10: %.3f)",
+        first,
+        second,
+        n_vectors,
+        np.diag(overlap).mean(),
+        first,
+        overlap.max(axis=1).mean(),
+        overlap.max(axis=1)[:10].mean(),
+    )
     i, j = np.meshgrid(np.arange(1, n_vectors + 1), np.arange(1, n_vectors + 1), indexing="ij")
-    tables.append(pd.DataFrame({"first": first, "second": second, "i": i.ravel(), "j": j.ravel(), "overlap": overlap.ravel()}))
+    tables.append(
+        pd.DataFrame(
+            {
+                "first": first,
+                "second": second,
+                "i": i.ravel(),
+                "j": j.ravel(),
+                "overlap": overlap.ravel(),
+            }
+        )
+    )
 overlaps = pd.concat(tables, ignore_index=True)
-figure = overlap_figure(overlaps, f"Singular-vector overlaps, {w.corpus} (V = {w.V}, L = {w.L}, d = {w.d})")
-save_numbers_and_figure(overlaps, figure, snakemake.output.csv, snakemake.output.pdf, snakemake.output.png)
+figure = overlap_figure(
+    overlaps, f"Singular-vector overlaps, {w.corpus} (V = {w.V}, L = {w.L}, d = {w.d})"
+)
+save_numbers_and_figure(
+    overlaps, figure, snakemake.output.csv, snakemake.output.pdf, snakemake.output.png
+)

@@ -10,14 +10,25 @@ log = log_to(snakemake.log[0])
 words, vectors = load_word2vec(snakemake.input.embedding)
 men = read_similarity_pairs(snakemake.input.men)
 if not men:
-    log.warning("MEN skipped: %s has no pairs (see logs/datasets/men.log; offline?)", snakemake.input.men)
+    log.warning(
+        "MEN skipped: %s has no pairs (see logs/datasets/men.log; offline?)", snakemake.input.men
+    )
 similarity = {
     "ws353": read_similarity_pairs(gensim_test_data("wordsim353.tsv")),
     "simlex999": read_similarity_pairs(gensim_test_data("simlex999.txt")),
     "men": men or None,
 }
-table = benchmark_table(snakemake.wildcards.model, words, vectors, gensim_test_data("questions-words.txt"), similarity)
+table = benchmark_table(
+    snakemake.wildcards.model, words, vectors, gensim_test_data("questions-words.txt"), similarity
+)
 for row in table[table["category"].isin(["full", "all"])].itertuples():
-    log.info("%s %s: %.4f (%d questions, coverage %.2f)", row.model, row.benchmark, row.score, row.n_questions, row.coverage)
+    log.info(
+        "%s %s: %.4f (%d questions, coverage %.2f)",
+        row.model,
+        row.benchmark,
+        row.score,
+        row.n_questions,
+        row.coverage,
+    )
 with atomic_output(snakemake.output[0]) as tmp:
     table.to_csv(tmp, index=False)

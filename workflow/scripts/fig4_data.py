@@ -28,11 +28,22 @@ with np.load(snakemake.input.eigenpairs) as eigen:
     values, vectors = eigen["values"], eigen["vectors"]
 max_dim = len(values)
 embeddings = eigen_embeddings(values, vectors, max_dim)
-log.info("M*: %d eigenpairs, %d positive (the coordinates of the others are 0)", max_dim, int(np.sum(values > 0)))
+log.info(
+    "M*: %d eigenpairs, %d positive (the coordinates of the others are 0)",
+    max_dim,
+    int(np.sum(values > 0)),
+)
 sections = read_analogy_sections(gensim_test_data("questions-words.txt"))
-families = family_pairs(words, sections, list(dict.fromkeys([*fig4["families"], fig4["spectrum_family"]])))
+families = family_pairs(
+    words, sections, list(dict.fromkeys([*fig4["families"], fig4["spectrum_family"]]))
+)
 for family, pairs in families.items():
-    log.info("%s: %d pairs, e.g. %s", family, len(pairs), ", ".join(f"{words[a]}:{words[b]}" for a, b in pairs[:4]))
+    log.info(
+        "%s: %d pairs, e.g. %s",
+        family,
+        len(pairs),
+        ", ".join(f"{words[a]}:{words[b]}" for a, b in pairs[:4]),
+    )
 
 # (a) spectra of R_d R_d^T / d with a spiked Marchenko-Pastur fit; (b) the mean task vector's power
 family = fig4["spectrum_family"]
@@ -44,22 +55,46 @@ if family in families and len(families[family]) >= 3:
             log.warning("panel (a): d = %d left out, only %d eigenpairs", dim, max_dim)
             continue
         task_d = task[:, :dim]
-        spectra.append(pd.DataFrame({"family": family, "d": dim, "eigenvalue": np.linalg.eigvalsh(task_d @ task_d.T / dim)}))
+        spectra.append(
+            pd.DataFrame(
+                {
+                    "family": family,
+                    "d": dim,
+                    "eigenvalue": np.linalg.eigvalsh(task_d @ task_d.T / dim),
+                }
+            )
+        )
         fits.append(fit_spiked_marchenko_pastur(task_d))
         log.info("panel (a) %s", fits[-1])
     n_features = min(fig4["power_features"], max_dim)
     share = mean_power(task[:, :n_features])
     mean = task[:, :n_features].mean(axis=0)
     strongest = np.argsort(-share)[: fig4["labelled_features"]]
-    labels = {k: " ".join(aligned_words(vectors, words, k, mean[k], fig4["n_words"])) for k in strongest}
+    labels = {
+        k: " ".join(aligned_words(vectors, words, k, mean[k], fig4["n_words"])) for k in strongest
+    }
     power = pd.DataFrame(
-        {"family": family, "eigenfeature": np.arange(1, n_features + 1), "power": share, "words": [labels.get(k, "") for k in range(n_features)]}
+        {
+            "family": family,
+            "eigenfeature": np.arange(1, n_features + 1),
+            "power": share,
+            "words": [labels.get(k, "") for k in range(n_features)],
+        }
     )
     for k in strongest:
-        log.info("panel (b): eigenfeature %d carries %.1f%% of the mean task vector: %s", k + 1, 100 * share[k], labels[k])
+        log.info(
+            "panel (b): eigenfeature %d carries %.1f%% of the mean task vector: %s",
+            k + 1,
+            100 * share[k],
+            labels[k],
+        )
 else:
     log.warning("panels (a, b) left empty: %s needs at least 3 pairs in the vocabulary", family)
-spectra = pd.concat(spectra, ignore_index=True) if spectra else pd.DataFrame(columns=["family", "d", "eigenvalue"])
+spectra = (
+    pd.concat(spectra, ignore_index=True)
+    if spectra
+    else pd.DataFrame(columns=["family", "d", "eigenvalue"])
+)
 fits = fit_table(fits).assign(family=family) if fits else pd.DataFrame(columns=["family", "dim"])
 
 # (c) SNR and accuracy against d, and the top-1 analysis, from the same questions
@@ -81,20 +116,38 @@ for family in fig4["families"]:
                 "snr": spike_snr(task[:, :dim]),
                 "accuracy": cosines["correct"].mean(),
                 "answer_cosine": cosines["answer_cosine"].mean(),
-                "normalized_cosine": (cosines["answer_cosine"] / cosines["competitor_cosine"]).mean(),
+                "normalized_cosine": (
+                    cosines["answer_cosine"] / cosines["competitor_cosine"]
+                ).mean(),
             }
         )
-curves = pd.DataFrame(rows, columns=["family", "d", "n_pairs", "n_questions", "snr", "accuracy", "answer_cosine", "normalized_cosine"])
+curves = pd.DataFrame(
+    rows,
+    columns=[
+        "family",
+        "d",
+        "n_pairs",
+        "n_questions",
+        "snr",
+        "accuracy",
+        "answer_cosine",
+        "normalized_cosine",
+    ],
+)
 if not curves.empty:
     order = curves.groupby("family")["snr"].median().sort_values(ascending=False)
-    log.info("families by median SNR over d: %s", ", ".join(f"{f} {s:.2f}" for f, s in order.items()))
+    log.info(
+        "families by median SNR over d: %s", ", ".join(f"{f} {s:.2f}" for f, s in order.items())
+    )
 
 outputs = {
     snakemake.output.eigenvalues: spectra,
     snakemake.output.fit: fits,
     snakemake.output.power: power,
     snakemake.output.snr: curves[["family", "d", "n_pairs", "n_questions", "snr", "accuracy"]],
-    snakemake.output.top1: curves[["family", "d", "n_questions", "accuracy", "answer_cosine", "normalized_cosine"]],
+    snakemake.output.top1: curves[
+        ["family", "d", "n_questions", "accuracy", "answer_cosine", "normalized_cosine"]
+    ],
 }
 for path, table in outputs.items():
     with atomic_output(path) as tmp:

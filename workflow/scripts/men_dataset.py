@@ -17,8 +17,15 @@ with tempfile.TemporaryDirectory() as scratch:
     archive = Path(scratch) / "MEN.tar.gz"
     try:
         # One quick retry: an optional benchmark must not hold a run up when there is no network.
-        download(men["url"], archive, checksums={"sha1": men["sha1"]} if men["sha1"] else None, retries=1,
-                 backoff=1.0, timeout=snakemake.config["download"]["timeout_seconds"], log=log)
+        download(
+            men["url"],
+            archive,
+            checksums={"sha1": men["sha1"]} if men["sha1"] else None,
+            retries=1,
+            backoff=1.0,
+            timeout=snakemake.config["download"]["timeout_seconds"],
+            log=log,
+        )
         with tarfile.open(archive) as tar:
             tar.extract(men["member"], scratch, filter="data")
         pairs = read_similarity_pairs(Path(scratch) / men["member"])

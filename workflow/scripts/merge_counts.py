@@ -10,7 +10,12 @@ log = log_to(snakemake.log[0])
 window = snakemake.params.window
 counts, word_counts, n_pairs = merge_count_shards(snakemake.input)
 log.info("merged %d parts", len(snakemake.input))
-log.info("N_pairs = %d, tokens = %d, nonzero cells = %.1f%%", n_pairs, word_counts.sum(), 100 * np.mean(counts > 0))
+log.info(
+    "N_pairs = %d, tokens = %d, nonzero cells = %.1f%%",
+    n_pairs,
+    word_counts.sum(),
+    100 * np.mean(counts > 0),
+)
 with atomic_output(snakemake.output[0]) as tmp:
     np.savez(
         tmp,

@@ -10,6 +10,8 @@ log = log_to(snakemake.log[0])
 use_style(snakemake.params.style)
 w = snakemake.wildcards
 curves = pd.read_csv(snakemake.input[0])
-figure = ablation_figure(curves, f"Ablation, {w.corpus} (V = {w.V}, L = {w.L}, d = {w.d}); theory dotted")
+figure = ablation_figure(
+    curves, f"Ablation, {w.corpus} (V = {w.V}, L = {w.L}, d = {w.d}); theory dotted"
+)
 with atomic_output(snakemake.output.pdf) as pdf, atomic_output(snakemake.output.png) as png:
     save_figure(figure, pdf, png)

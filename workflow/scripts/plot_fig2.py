@@ -10,6 +10,8 @@ log = log_to(snakemake.log[0])
 use_style(snakemake.params.style)
 w = snakemake.wildcards
 curves = pd.read_csv(snakemake.input[0], dtype={"init": str})
-figure = fig2_figure(curves, f"Singular-value dynamics, {w.corpus} (V = {w.V}, L = {w.L}, d = {w.d})")
+figure = fig2_figure(
+    curves, f"Singular-value dynamics, {w.corpus} (V = {w.V}, L = {w.L}, d = {w.d})"
+)
 with atomic_output(snakemake.output.pdf) as pdf, atomic_output(snakemake.output.png) as png:
     save_figure(figure, pdf, png)

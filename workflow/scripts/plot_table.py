@@ -9,6 +9,8 @@ from qwemflow.plots import save_figure, table_figure, use_style
 log = log_to(snakemake.log[0])
 use_style(snakemake.params.style)
 w = snakemake.wildcards
-figure = table_figure(pd.read_csv(snakemake.input[0]), f"{w.corpus}: V = {w.V}, L = {w.L}, d = {w.d}")
+figure = table_figure(
+    pd.read_csv(snakemake.input[0]), f"{w.corpus}: V = {w.V}, L = {w.L}, d = {w.d}"
+)
 with atomic_output(snakemake.output.pdf) as pdf, atomic_output(snakemake.output.png) as png:
     save_figure(figure, pdf, png)

@@ -10,6 +10,9 @@ from qwemflow.plots import save_figure, use_style
 log = log_to(snakemake.log[0])
 use_style(snakemake.params.style)
 w = snakemake.wildcards
-figure = top1_figure(pd.read_csv(snakemake.input[0]), f"Top-1 analysis, M* eigen-embeddings, {w.corpus} (V = {w.V}, L = {w.L})")
+figure = top1_figure(
+    pd.read_csv(snakemake.input[0]),
+    f"Top-1 analysis, M* eigen-embeddings, {w.corpus} (V = {w.V}, L = {w.L})",
+)
 with atomic_output(snakemake.output.pdf) as pdf, atomic_output(snakemake.output.png) as png:
     save_figure(figure, pdf, png)

@@ -6,7 +6,12 @@ import pandas as pd
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
 from qwemflow.spectral import load_word2vec
-from qwemflow.summary import corpus_statistics, markdown_to_html, results_markdown, top_singular_overlap
+from qwemflow.summary import (
+    corpus_statistics,
+    markdown_to_html,
+    results_markdown,
+    top_singular_overlap,
+)
 from qwemflow.vocab import read_word_counts
 
 log = log_to(snakemake.log[0])
@@ -20,11 +25,20 @@ vocab_counts = np.array(list(read_word_counts(snakemake.input.vocab).values()))
 corpus = corpus_statistics(offsets, corpus_tokens, vocab_counts)
 table = pd.read_csv(snakemake.input.table)
 eigenfeatures = pd.read_csv(snakemake.input.eigenfeatures)
-modes = {run: pd.read_csv(path) for run, path in zip(params.runs, snakemake.input.modes)}
+modes = {
+    run: pd.read_csv(path) for run, path in zip(params.runs, snakemake.input.modes, strict=True)
+}
 _, sgns = load_word2vec(snakemake.input.sgns)
 with np.load(snakemake.input.mstar) as spectrum:
     word2vec_overlap = top_singular_overlap(sgns, spectrum["vectors"], 10)
-text = results_markdown({"corpus": w.corpus, "V": w.V, "L": w.L, "d": w.d}, corpus, table, eigenfeatures, modes, word2vec_overlap)
+text = results_markdown(
+    {"corpus": w.corpus, "V": w.V, "L": w.L, "d": w.d},
+    corpus,
+    table,
+    eigenfeatures,
+    modes,
+    word2vec_overlap,
+)
 log.info("\n%s", text)
 with atomic_output(snakemake.output.markdown) as tmp:
     tmp.write_text(text)

@@ -19,7 +19,12 @@ start = time.perf_counter()
 values, vectors = top_eigenpairs(matrix, snakemake.params.n_eigenpairs)
 log.info(
     "%s: top %d eigenvalues %.4g .. %.4g in %.1f s (%d negative, clipped in embeddings)",
-    target, len(values), values[0], values[-1], time.perf_counter() - start, int(np.sum(values < 0)),
+    target,
+    len(values),
+    values[0],
+    values[-1],
+    time.perf_counter() - start,
+    int(np.sum(values < 0)),
 )
 with atomic_output(snakemake.output[0]) as tmp:
     np.savez(tmp, values=values, vectors=vectors)

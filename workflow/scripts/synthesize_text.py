@@ -17,4 +17,10 @@ with atomic_output(snakemake.output.text) as text_tmp:
         write_word_counts(top_words(counts, len(counts)), counts_tmp)
 elapsed = time.perf_counter() - start
 n_tokens = sum(counts.values())
-log.info("part %d: %d tokens in %.1f s (%.2f M tokens/s)", part, n_tokens, elapsed, n_tokens / elapsed / 1e6)
+log.info(
+    "part %d: %d tokens in %.1f s (%.2f M tokens/s)",
+    part,
+    n_tokens,
+    elapsed,
+    n_tokens / elapsed / 1e6,
+)

@@ -36,7 +36,11 @@ model = train_sgns(
 )
 if model.wv.index_to_key != vocab:
     raise RuntimeError("gensim reordered the vocabulary; the recorded snapshots would not match it")
-log.info("%d words fed to training; singular values recorded at %d points", recorder.words, len(recorder.recorded_words))
+log.info(
+    "%d words fed to training; singular values recorded at %d points",
+    recorder.words,
+    len(recorder.recorded_words),
+)
 final = vectors_in_order(model, vocab)
 if "embedding" in snakemake.output.keys():
     with atomic_output(snakemake.output.embedding) as tmp:
