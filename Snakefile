@@ -2,17 +2,15 @@
 # Run: snakemake --cores all    (README for the stages, targets and presets)
 
 import os
-import sys
 
 from snakemake.utils import min_version
 
 min_version("9.0")
 
-# The rule scripts import the workflow's package from src/, with or without `pip install`, in
-# any conda env and on cluster nodes (jobs inherit the environment and re-read this file).
-_SRC = os.path.join(workflow.basedir, "src")
-sys.path.insert(0, _SRC)
-os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (_SRC, os.environ.get("PYTHONPATH")) if p))
+# The rules and their scripts import the workflow's package, qwemflow: installed from this
+# checkout (pip install -c requirements.lock -e .), or by the conda env of --sdm conda, which
+# finds the checkout through this variable (envs/qwemflow.yaml).
+os.environ.setdefault("QWEMFLOW_SOURCE", workflow.basedir)
 
 
 configfile: "config.yaml"

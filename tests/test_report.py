@@ -22,7 +22,7 @@ CHROMIUM_FLAGS = [
 ]
 # category -> files the report must show in it: every figure of the paper, the table, the summary
 EXPECTED = {
-    "Summary": {"summary.html"},
+    "Summary": {"summary.html", "provenance.json"},
     "Benchmarks": {"table.png"},
     "Spectra": {"eigenfeatures.png"},
     "Dynamics": {"fig1.png", "fig2.png", "ablation.png"},
@@ -70,9 +70,11 @@ def shown_files(browser, report, category: str) -> set[str]:
     settling = (ElementClickInterceptedException, StaleElementReferenceException)
     WebDriverWait(browser, 60, ignored_exceptions=settling).until(click_category)
     WebDriverWait(browser, 30).until(
-        lambda d: re.search(r"\.(png|html|csv)\b", d.find_element(By.ID, "app").text)
+        lambda d: re.search(r"\.(png|html|csv|json)\b", d.find_element(By.ID, "app").text)
     )
-    return set(re.findall(r"[\w.-]+\.(?:png|html|csv)\b", browser.find_element(By.ID, "app").text))
+    return set(
+        re.findall(r"[\w.-]+\.(?:png|html|csv|json)\b", browser.find_element(By.ID, "app").text)
+    )
 
 
 @pytest.mark.workflow

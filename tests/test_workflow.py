@@ -3,6 +3,9 @@
 import bz2
 import hashlib
 import itertools
+import json
+import subprocess
+import sys
 import tarfile
 import zipfile
 
@@ -64,6 +67,40 @@ def test_every_job_wrote_log_and_benchmark(default_run):
     benchmarks = list((default_run / "benchmarks").rglob("*.tsv"))
     assert len(logs) == len(benchmarks) > 6
     assert "tokens/s" in (default_run / "logs/enwiki-sample/text/001.log").read_text()
+
+
+def test_summary_records_the_commit_config_and_versions(default_run):
+    setting = "enwiki-sample/summary/V2000_L16_d50"
+    record = json.loads((default_run / f"results/{setting}/provenance.json").read_text())
+    head = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    )
+    assert record["git"]["commit"] == head.stdout.strip()
+    assert isinstance(record["git"]["dirty"], bool)
+    assert record["config"] == yaml.safe_load((default_run / "config.yaml").read_text())
+    assert {"qwemflow", "snakemake", "numpy", "gensim"} <= set(record["packages"])
+    summary = (default_run / f"results/{setting}/summary.md").read_text()
+    assert f"Code: `{head.stdout.strip()[:12]}`" in summary
+
+
+def test_imported_as_a_module_from_another_directory(tmp_path, default_run):
+    """A catalog-style `module` import: the installed package serves the rules, no path set up."""
+    workdir = workflow_dir(tmp_path / "importer")
+    (workdir / "Snakefile").write_text(
+        'configfile: "config.yaml"\n\n\n'
+        f'module qwem:\n    snakefile:\n        "{REPO / "Snakefile"}"\n'
+        "    config:\n        config\n\n\n"
+        "use rule * from qwem as qwem_*\n"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", "qwem_counts"],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+    )
+    counts = f"{SAMPLE}/counts/V2000_L16.npz"
+    with np.load(workdir / counts) as imported, np.load(default_run / counts) as direct:
+        np.testing.assert_array_equal(imported["counts"], direct["counts"])
 
 
 def test_second_run_has_nothing_to_do(default_run):

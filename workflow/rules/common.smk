@@ -1,7 +1,9 @@
 # Config validation, the results layout and the input functions shared by the rule files.
 
+import os
 import re
 import subprocess
+import sys
 
 import yaml
 from snakemake.utils import validate

@@ -1,4 +1,33 @@
-# The results summary and the run's cost, for Snakemake's HTML report (snakemake --report).
+# The results summary, how it was made and the run's cost, for Snakemake's HTML report.
+
+from qwemflow.provenance import git_state
+
+# The code's identity, as a param: a new commit or an edited checkout remakes the record
+GIT = git_state(workflow.basedir)
+
+
+rule provenance:
+    output:
+        report(
+            "results/{corpus}/summary/V{V}_L{L}_d{d}/provenance.json",
+            category="Summary",
+            caption="../report/provenance.rst",
+        ),
+    log:
+        "logs/{corpus}/summary/V{V}_L{L}_d{d}/provenance.log",
+    benchmark:
+        "benchmarks/{corpus}/summary/V{V}_L{L}_d{d}/provenance.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        config=config,
+        git=GIT,
+    script:
+        "../scripts/provenance.py"
 
 
 rule results_summary:
@@ -14,6 +43,7 @@ rule results_summary:
         vocab="results/{corpus}/vocab/V{V}.tsv",
         tokens=part_files("results/{corpus}/tokens/V{V}/{part}.npz"),
         wordcounts=part_files("results/{corpus}/text/{part}.wordcounts.tsv"),
+        provenance="results/{corpus}/summary/V{V}_L{L}_d{d}/provenance.json",
     output:
         markdown="results/{corpus}/summary/V{V}_L{L}_d{d}/summary.md",
         html=report(

@@ -1,17 +1,16 @@
 """The results summary: this run's numbers beside the paper's (Markdown, and HTML for the report)."""
 
+import json
+
 import numpy as np
 import pandas as pd
 
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
+from qwemflow.linear import top_singular_overlap
+from qwemflow.provenance import provenance_markdown
 from qwemflow.spectral import load_word2vec
-from qwemflow.summary import (
-    corpus_statistics,
-    markdown_to_html,
-    results_markdown,
-    top_singular_overlap,
-)
+from qwemflow.summary import corpus_statistics, markdown_to_html, results_markdown
 from qwemflow.vocab import read_word_counts
 
 log = log_to(snakemake.log[0])
@@ -39,6 +38,8 @@ text = results_markdown(
     modes,
     word2vec_overlap,
 )
+with open(snakemake.input.provenance) as record:
+    text += "\n" + provenance_markdown(json.load(record))
 log.info("\n%s", text)
 with atomic_output(snakemake.output.markdown) as tmp:
     tmp.write_text(text)
