@@ -1,5 +1,5 @@
 # Reproduces Karkada et al. (NeurIPS 2025): word2vec learns the top eigenvectors of M*.
-# Run: snakemake --cores all    (README for the stages, targets and presets)
+# Run: snakemake --cores all    (docs/usage.md for the stages, targets and presets)
 
 import os
 

@@ -1,3 +1,6 @@
+import gc
+import weakref
+
 import numpy as np
 import pytest
 
@@ -103,3 +106,18 @@ def test_truncated_shard_is_named_with_the_rule_that_rebuilds_it(tmp_path):
     shards[1].write_bytes(shards[1].read_bytes()[:-30])
     with pytest.raises(ValueError, match=r"001.npz: cannot be read as .npz .*-R count_part"):
         merge_count_shards(shards)
+
+
+def test_counts_are_freed_when_dropped_without_the_cycle_collector():
+    """No reference cycle holds the V x V output: it goes with its last reference, so repeated
+    calls in one process do not pile up matrices until the next gc.collect()."""
+    ids, offsets = random_corpus(5, vocab_size=40, n_articles=4, max_length=200)
+    cooccurrence_counts(ids, offsets, 40, 16, threads=2)  # compiled (or loaded) outside the check
+    gc.disable()
+    try:
+        counts = cooccurrence_counts(ids, offsets, 40, 16, threads=2)
+        result = weakref.ref(counts)
+        del counts
+        assert result() is None
+    finally:
+        gc.enable()

@@ -1,8 +1,10 @@
+import array_api_strict
 import numpy as np
 import pandas as pd
 import pytest
 from gensim.models import KeyedVectors
 
+from qwemflow.backend import Backend, to_numpy
 from qwemflow.dynamics import (
     PairSampler,
     expected_loss,
@@ -13,11 +15,12 @@ from qwemflow.dynamics import (
     minibatch_gradient,
     pair_weights,
     quartic_distance,
+    run_dynamics,
     subspace_overlap,
     train,
     train_in_eigenbasis,
 )
-from qwemflow.eigensolver import all_eigenpairs
+from qwemflow.eigensolver import all_eigenpairs, top_eigenpairs
 from qwemflow.targets import m_star
 from qwemflow.theory import growth_rates, half_time, mode_agreement, squared_singular_values, tau_1
 
@@ -316,3 +319,142 @@ def test_divergence_is_a_clear_error():
     w0 = initial_embeddings(30, 3, 0.1, seed=9)
     with pytest.raises(FloatingPointError, match="diverged.*lower the learning rate"):
         train(positive, negative, "qwem", w0, 100.0, 200, log_spaced_steps(200, 20))
+
+
+def array_library(name):
+    """A converter of numpy arrays to the array library `name` (CPU), and that library's backend."""
+    if name == "array_api_strict":
+        return Backend(array_api_strict, None, array_api_strict.float64)
+    torch = pytest.importorskip("torch")  # not installed in CI: the GPU extra
+    import array_api_compat.torch
+
+    return Backend(array_api_compat.torch, torch.device("cpu"), torch.float64)
+
+
+LIBRARIES = ["array_api_strict", "torch"]
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize(
+    ("loss", "reweighting"), [("qwem", "setting-3.1"), ("sgns", "word2vec"), ("qwem", "none")]
+)
+def test_full_batch_trajectory_is_the_same_on_every_array_library(library, loss, reweighting):
+    """The same code on numpy, array_api_strict (the bare standard) and PyTorch: the quartic
+    shortcut (qwem, Setting 3.1), the blockwise logistic loss and the blockwise generic one give
+    one trajectory (loss, singular values, checkpoints, final W) to rounding, returned as numpy."""
+    backend = array_library(library)
+    p_joint, p_word = toy_statistics()
+    positive, negative = pair_weights(p_joint, p_word, reweighting, subsample=1e-2)
+    w0 = initial_embeddings(30, 4, 0.1, seed=2)
+    eta = 0.1 / np.abs(positive - negative).max()
+    record, checkpoints = log_spaced_steps(200, 30), [20, 100]
+    reference = train(positive, negative, loss, w0, eta, 200, record, checkpoints)
+    moved = train(
+        *map(backend.asarray, (positive, negative)),
+        loss,
+        backend.asarray(w0),
+        eta,
+        200,
+        record,
+        checkpoints,
+    )
+    assert isinstance(moved.final, np.ndarray) and isinstance(moved.checkpoints, np.ndarray)
+    np.testing.assert_array_equal(moved.steps, reference.steps)
+    for field in ("loss", "singular_values", "checkpoints", "final"):
+        np.testing.assert_allclose(getattr(moved, field), getattr(reference, field), rtol=1e-10)
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_eigenbasis_training_is_the_same_on_every_array_library(library):
+    backend = array_library(library)
+    p_joint, p_word = toy_statistics()
+    eigenvalues, eigenvectors = all_eigenpairs(m_star(p_joint, p_word))
+    w0 = initial_embeddings(30, 4, 1e-6, seed=3)
+    eta, record = 0.1 / eigenvalues[0], log_spaced_steps(500, 40)
+    reference = train_in_eigenbasis(eigenvalues, eigenvectors, w0, eta, 500, record, [100])
+    moved = train_in_eigenbasis(
+        *map(backend.asarray, (eigenvalues, eigenvectors, w0)), eta, 500, record, [100]
+    )
+    for field in ("loss", "singular_values", "checkpoints", "final"):
+        np.testing.assert_allclose(getattr(moved, field), getattr(reference, field), rtol=1e-10)
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_minibatch_gradient_is_the_same_on_every_array_library(library):
+    """Pairs drawn on the host by the same sampler seed; the gradient summed on the device by
+    sorted cumulative sums, where numpy takes scipy's sparse product: the same to rounding."""
+    backend = array_library(library)
+    p_joint, p_word = toy_statistics()
+    positive, negative = pair_weights(p_joint, p_word, "word2vec", subsample=1e-2)
+    w = initial_embeddings(30, 3, 1.0, seed=5)
+    gradients = [
+        minibatch_gradient(
+            array, PairSampler(p_joint, p_word, positive, negative, 500, seed=6), "sgns"
+        )
+        for array in (w, backend.asarray(w))
+    ]
+    scale = np.abs(gradients[0]).max()
+    np.testing.assert_allclose(to_numpy(gradients[1]), gradients[0], rtol=0, atol=1e-12 * scale)
+
+
+RECIPE_SETTINGS = {
+    "learning_rate": 0.1,
+    "t_max_over_tau1": 4,
+    "batch_size": None,
+    "n_records": 60,
+    "psi": 1.0,
+    "seed": 0,
+    "table_runs": ["qwem"],
+}
+
+
+def test_run_dynamics_follows_the_recipe_and_the_closed_form():
+    """A config run, end to end on toy statistics: QWEM under Setting 3.1 trains in M*'s
+    eigenbasis with eta = 0.1 / lambda_1 for ceil(4 tau_1) steps, checkpoints at 1.1, 1.4 and
+    4 tau_1, and its modes rise when the closed form says; given all of M*'s eigenpairs it
+    computes none and comes out the same; a run's own settings override the shared ones."""
+    p_joint, p_word = toy_statistics()
+    run = {"loss": "qwem", "reweighting": "setting-3.1", "init": 1e-12}
+    result = run_dynamics(p_joint, p_word, run, RECIPE_SETTINGS, 3, subsample=1e-3)
+    mstar = all_eigenpairs(m_star(p_joint, p_word))
+    np.testing.assert_allclose(result.eigenvalues, mstar[0][:3], rtol=1e-12)
+    assert result.learning_rate == pytest.approx(0.1 / mstar[0][0])
+    assert result.tau1 == pytest.approx(tau_1(mstar[0][0], result.learning_rate, 1e-24))
+    assert result.trajectory.steps[-1] == int(np.ceil(4 * result.tau1))
+    np.testing.assert_array_equal(
+        result.trajectory.checkpoint_steps, np.round(result.tau1 * np.array([1.1, 1.4, 4.0]))
+    )
+    assert result.modes["half_time_relative_error"].abs().max() < 0.05
+    assert result.subspace_overlap > 0.99
+    assert result.theory_squared.shape == result.trajectory.singular_values.shape
+    given = run_dynamics(
+        p_joint, p_word, run, RECIPE_SETTINGS, 3, subsample=1e-3, mstar_eigenpairs=mstar
+    )
+    np.testing.assert_allclose(given.trajectory.final, result.trajectory.final, rtol=1e-10)
+    longer = run_dynamics(
+        p_joint, p_word, {**run, "t_max_over_tau1": 2}, RECIPE_SETTINGS, 3, subsample=1e-3
+    )
+    assert longer.trajectory.steps[-1] == int(np.ceil(2 * result.tau1))
+
+
+def test_run_dynamics_on_the_top_words_and_on_another_array_library():
+    """top_words: the run trains on the statistics of its most frequent words (given eigenpairs
+    of the whole M* are not theirs, and are left aside); the plain path (SGNS, minibatches) gives
+    the same numbers on array_api_strict as on numpy."""
+    p_joint, p_word = toy_statistics()
+    run = {"loss": "sgns", "reweighting": "word2vec", "init": 1e-6, "top_words": 20}
+    settings = {**RECIPE_SETTINGS, "t_max_over_tau1": 2}
+    whole = all_eigenpairs(m_star(p_joint, p_word))
+    reference = run_dynamics(p_joint, p_word, run, settings, 3, 1e-2, mstar_eigenpairs=whole)
+    assert reference.trajectory.final.shape == (20, 3)
+    top = top_eigenpairs(m_star(p_joint[:20, :20], p_word[:20]), 3)[1]
+    assert reference.subspace_overlap == pytest.approx(
+        subspace_overlap(reference.trajectory.final, top)
+    )
+    strict = array_library("array_api_strict")
+    for batch_size in (None, 2000):
+        sized = {**run, "batch_size": batch_size}
+        numpy_run = run_dynamics(p_joint, p_word, sized, settings, 3, 1e-2)
+        moved = run_dynamics(p_joint, p_word, sized, settings, 3, 1e-2, backend=strict)
+        np.testing.assert_allclose(moved.trajectory.loss, numpy_run.trajectory.loss, rtol=1e-10)
+        np.testing.assert_allclose(moved.trajectory.final, numpy_run.trajectory.final, rtol=1e-10)

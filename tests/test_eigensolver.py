@@ -12,6 +12,7 @@ from qwemflow.eigensolver import (
     lapack_top_eigenpairs,
     refined_top_pairs,
     top_eigenpairs,
+    top_or_all_eigenpairs,
 )
 from qwemflow.targets import TARGETS
 
@@ -125,13 +126,37 @@ def test_lapack_path_agrees_with_scipy_subset_eigh():
     assert np.all(np.diff(values) <= 0)
 
 
+def test_many_eigenpairs_are_cut_from_a_full_eigh(monkeypatch):
+    """Past block Lanczos' share of the size, the top k come from all eigenpairs, not LAPACK's
+    subset solver; below it, from top_eigenpairs."""
+    m = symmetric(400, 6)
+    monkeypatch.setattr(eigensolver, "lapack_top_eigenpairs", None)
+    values, vectors = top_or_all_eigenpairs(m, 150)
+    reference = np.linalg.eigvalsh(m)[::-1]
+    np.testing.assert_allclose(values, reference[:150], rtol=1e-10)
+    assert vectors.shape == (400, 150) and vectors.flags.c_contiguous
+    np.testing.assert_allclose(m @ vectors, vectors * values, atol=1e-9)
+    values, vectors = top_or_all_eigenpairs(m, 400)
+    np.testing.assert_allclose(values, reference, rtol=1e-10)
+    asked = []
+    monkeypatch.setattr(eigensolver, "top_eigenpairs", lambda matrix, k: asked.append(k))
+    top_or_all_eigenpairs(np.zeros((2000, 2000)), 25)
+    assert asked == [25]
+
+
 @pytest.mark.workflow
 def test_dag_spectrum_of_a_5000_word_mstar_comes_from_block_lanczos(tmp_path):
-    """At V=5000 the spectrum rule takes the block Lanczos path (its log shows the checks); its top 200
-    eigenvalues equal LAPACK's on the same M* to 1e-7."""
+    """At V=5000, when M*'s readers want 200 eigenpairs (no dynamics run in its eigenbasis, Figure 4
+    and the appendix cut to 200), the spectrum rule takes the block Lanczos path (its log shows the
+    checks); its top 200 eigenvalues equal LAPACK's on the same M* to 1e-7."""
     workdir = workflow_dir(tmp_path)
     spectrum = "results/enwiki-sample/spectra/V5000_L16/mstar.npz"
-    run_snakemake(workdir, "--cores", "2", spectrum)
+    readers = workdir / "top200.yaml"
+    readers.write_text(
+        "figures: {fig4: {max_dim: 200}, appendix: {spectra_rank: 200}}\n"
+        "dynamics: {runs: {qwem: {batch_size: 20000}, qwem-init0.1: {batch_size: 20000}}}\n"
+    )
+    run_snakemake(workdir, "--cores", "2", spectrum, "--configfile", str(readers))
     log = (workdir / "logs/enwiki-sample/spectra/V5000_L16/mstar.log").read_text()
     assert "200 of 200 eigenpairs converged" in log, log
     with np.load(workdir / "results/enwiki-sample/counts/V5000_L16.npz") as stats:
@@ -141,3 +166,27 @@ def test_dag_spectrum_of_a_5000_word_mstar_comes_from_block_lanczos(tmp_path):
     reference = lapack_top_eigenpairs(m, 200)[0]
     np.testing.assert_allclose(values, reference, rtol=1e-7)
     assert np.abs(m @ vectors - vectors * values).max() < 1e-3 * abs(values[-1])
+
+
+@pytest.mark.parametrize("library", ["array_api_strict", "torch"])
+def test_eigenpairs_are_the_same_on_every_array_library(library):
+    """all_eigenpairs and top_eigenpairs of another array library's matrix (the GPU path: its own
+    eigh, cut to the top k) agree with numpy's LAPACK, eigenvectors up to sign."""
+    if library == "torch":
+        torch = pytest.importorskip("torch")  # not installed in CI: the GPU extra
+        convert = torch.asarray
+    else:
+        import array_api_strict
+
+        convert = array_api_strict.asarray
+    from qwemflow.backend import to_numpy
+    from qwemflow.eigensolver import all_eigenpairs
+
+    m = symmetric(200, 8)
+    values, vectors = all_eigenpairs(m)
+    assert np.all(np.diff(values) <= 0) and vectors.flags.c_contiguous
+    for moved, count in ((all_eigenpairs(convert(m)), 200), (top_eigenpairs(convert(m), 12), 12)):
+        moved_values, moved_vectors = map(to_numpy, moved)
+        np.testing.assert_allclose(moved_values, values[:count], rtol=1e-10, atol=1e-12)
+        alignment = np.abs(np.sum(moved_vectors * vectors[:, :count], axis=0))
+        np.testing.assert_allclose(alignment, 1.0, atol=1e-8)

@@ -19,6 +19,7 @@ from qwemflow.linear import (
     singular_vector_overlap,
     spike_snr,
     task_vectors,
+    top_singular_overlap,
 )
 from qwemflow.linear_plots import fig4_figure
 from qwemflow.plots import save_figure
@@ -158,6 +159,14 @@ def test_overlap_of_rotated_embeddings_is_the_identity():
     np.testing.assert_allclose(overlap, np.eye(6), atol=1e-8)
 
 
+def test_top_singular_overlap_is_one_on_the_eigenvectors_and_zero_off_them():
+    rng = np.random.default_rng(9)
+    eigenvectors, _ = np.linalg.qr(rng.standard_normal((200, 20)))
+    embedding = eigenvectors[:, :10] * np.linspace(10, 1, 10) @ rng.standard_normal((10, 10))
+    assert top_singular_overlap(embedding, eigenvectors, 10) == pytest.approx(1.0)
+    assert top_singular_overlap(embedding, eigenvectors[:, 10:], 10) < 1e-12
+
+
 def test_rows_in_order_aligns_by_word():
     vectors = np.arange(6).reshape(3, 2)
     np.testing.assert_array_equal(
@@ -181,11 +190,10 @@ def test_default_run_linear_figures(default_run):
     ):
         for suffix in (".pdf", ".png"):
             assert (figures / f"{name}{suffix}").stat().st_size > 1000
-    # the one eigendecomposition agrees with the spectral stage's top eigenpairs
-    extended = np.load(default_run / f"{SAMPLE}/spectra/V2000_L16/mstar_extended.npz")
-    top = np.load(default_run / f"{SAMPLE}/spectra/V2000_L16/mstar.npz")
-    assert extended["values"].shape == (2000,)
-    np.testing.assert_allclose(extended["values"][:200], top["values"], rtol=1e-8)
+    # one eigendecomposition of M* for every reader: all V eigenpairs, since the qwem run trains
+    # in its eigenbasis
+    mstar = np.load(default_run / f"{SAMPLE}/spectra/V2000_L16/mstar.npz")
+    assert mstar["values"].shape == (2000,) and mstar["vectors"].shape == (2000, 2000)
 
     curves = pd.read_csv(figures / "V2000_L16/fig4c_snr.csv")
     assert list(dict.fromkeys(curves["family"])) == [

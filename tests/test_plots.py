@@ -1,14 +1,16 @@
 """Figures and the summary drawn from small synthetic tables (no DAG)."""
 
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 from matplotlib.colors import to_hex
 
+from qwemflow.paper import PAPER_EIGENFEATURES
 from qwemflow.plots import fig2_figure, save_figure, singular_value_curves
 from qwemflow.summary import (
-    PAPER_EIGENFEATURES,
     eigenfeature_markdown,
     results_markdown,
     topic_words_found,
@@ -145,3 +147,9 @@ def test_results_markdown_carries_the_eigenfeature_comparison():
     )
     assert "paper's topic for this rank" in text
     assert all(topic in text for topic in PAPER_EIGENFEATURES)
+
+
+def test_summary_imports_no_plotting_library():
+    """The text outputs (summary, benchmark table) run without matplotlib loaded."""
+    check = "import qwemflow.summary, sys; assert 'matplotlib' not in sys.modules"
+    subprocess.run([sys.executable, "-c", check], check=True)

@@ -45,7 +45,7 @@ def slurm_run(slurm_cluster, tmp_path_factory):
         workdir,
         "table",
         "--profile", str(REPO / "profiles" / "slurm"),
-        # this cluster has no accounting database (README, "Run on a cluster")
+        # this cluster has no accounting database (docs/usage.md, "Run on a cluster")
         "--slurm-no-account", "--slurm-status-command", "squeue",
         # poll often: the jobs of this small DAG take seconds
         "--slurm-init-seconds-before-status-checks", "1",
@@ -102,7 +102,7 @@ def test_cluster_results_equal_the_local_run(slurm_run, default_run):
     name = f"dynamics/{SETTING}/qwem.npz"
     same_npz(cluster / name, local / name, rtol=1e-9, atol=1e-12)
     # The benchmark table: every model's scores but gensim's, whose 2 worker threads make
-    # repeated runs differ (README); its row is checked to be there and to have learned.
+    # repeated runs differ (docs/usage.md); its row is checked to be there and to have learned.
     on_cluster = pd.read_csv(cluster / f"eval/{SETTING}/benchmarks.csv")
     on_machine = pd.read_csv(local / f"eval/{SETTING}/benchmarks.csv")
 

@@ -35,6 +35,14 @@ Every key follows, with its default in `config.yaml` (or the schema's default wh
 """
 
 
+def _resolve(node: dict, schema: dict) -> dict:
+    """A `$ref` to the schema's `$defs`, replaced by what it names (local refs only)."""
+    reference = node.get("$ref", "")
+    if not reference.startswith("#/$defs/"):
+        return node
+    return {**schema["$defs"][reference.removeprefix("#/$defs/")], **node}
+
+
 def _type(node: dict) -> str:
     if "enum" in node:
         return " \\| ".join(f"`{value}`" for value in node["enum"])
@@ -54,20 +62,21 @@ def _value(value) -> str:
     return f"`{text}`"
 
 
-def _rows(node: dict, defaults, path: list[str]):
+def _rows(node: dict, defaults, path: list[str], schema: dict):
     """(dotted key, type, default, description) of every property under `node`, depth first."""
     properties = dict(node.get("properties", {}))
     named = node.get("additionalProperties")
     if isinstance(named, dict):
         properties["<name>"] = named
     for key, child in properties.items():
+        child = _resolve(child, schema)
         if isinstance(defaults, dict) and key in defaults:
             value = defaults[key]
         else:
             value = child.get("default", _UNSET)
         description = " ".join(child.get("description", "").split())
         yield ".".join([*path, key]), _type(child), _value(value), description
-        yield from _rows(child, value if isinstance(value, dict) else {}, [*path, key])
+        yield from _rows(child, value if isinstance(value, dict) else {}, [*path, key], schema)
 
 
 def _table(rows) -> str:
@@ -88,10 +97,10 @@ def config_reference(schema: dict, defaults: dict) -> str:
             sections[key] = node
         else:
             top_level["properties"][key] = node
-    parts = [INTRO, "## Top-level settings\n", _table(_rows(top_level, defaults, []))]
+    parts = [INTRO, "## Top-level settings\n", _table(_rows(top_level, defaults, [], schema))]
     for key, node in sections.items():
         parts.append(f"## `{key}`\n\n{' '.join(node.get('description', '').split())}\n")
-        parts.append(_table(_rows(node, defaults.get(key) or {}, [key])))
+        parts.append(_table(_rows(node, defaults.get(key) or {}, [key], schema)))
     return "\n".join(parts)
 
 

@@ -5,7 +5,7 @@ Markup is stripped with gensim's `filter_wiki` (regular expressions). Measured o
 dump sample (106 articles): 112k tokens/s per core with 0.27% of the tokens being markup
 leftovers (px, thumb, isbn, ...), against 49k tokens/s and 0.76% for mwparserfromhell's
 `strip_code`, and 167k tokens/s and 0.19% for wikiextractor, which however drops list items and
-15% of the text. See README, "Corpus extraction".
+15% of the text. See bench/README.md, "Corpus extraction".
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Why the kernel is shaped as it is (bench/cooccurrence.py: 20M Zipf tokens, V=100
   sequentially, into the output (no random writes into the V x V matrix, no zeroing);
 - the window `_LOOKAHEAD` occurrences ahead is prefetched, its first and last token (a window
   straddles two cache lines half the time): the random reads of windows were half the cost;
-- the window is a compile-time constant (numba.literally), so the j loop unrolls fully;
+- the window is a compile-time constant (one kernel per window), so the j loop unrolls fully;
 - threads take words (most frequent first) and matrix tiles from a shared atomic counter, so the
   work balances itself even when another process slows one core down;
 - large scratch arrays are allocated by numpy, outside numba, so they get transparent hugepages.
@@ -20,6 +20,8 @@ Counts are float64: exact integers up to 2^53.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numba
 import numpy as np
@@ -144,53 +146,66 @@ def _group_by_word(padded, vocab_size, n_threads, n_pieces, order):
     return starts, words
 
 
-@njit(parallel=True, cache=True)
-def _forward_rows(padded, order, starts, words, window, n_threads, flush_every, out):
-    """out[w, :] = F[w, :], F[w, v] = sum of L + 1 - j over v found j places after an occurrence of w.
+@functools.cache
+def _forward_rows_kernel(window: int):
+    """The row kernel compiled for one window, which it holds as a constant so that the j loop
+    unrolls fully. A constant of the closure rather than a numba.literally argument: a literal
+    argument sends every call through numba's compiler, whose ForceLiteralArg traceback keeps the
+    call's frames, and with them the V x V output, in a reference cycle until gc.collect()."""
 
-    Each thread accumulates one row in a uint32 scratch row (index vocab_size absorbs the sentinel,
-    so the j loop needs no branch), then converts it into the output row in one sequential pass.
-    uint32 stays exact: one occurrence adds at most L(L+1)/2 to a cell, and a row is flushed at
-    least every `flush_every` = (2^32 - 1) // (L(L+1)/2) occurrences (31.6M for L=16)."""
-    numba.literally(window)  # compiled per window: the constant trip count unrolls the j loop
-    vocab_size = len(starts) - 1
-    n = len(order)
-    counter = np.zeros(1, np.int64)
-    for _ in prange(n_threads):
-        acc = np.zeros(vocab_size + 1, np.uint32)
-        while True:
-            step = 1 if counter[0] < _BATCH_FROM else 16
-            k0 = _fetch_add(counter, 0, step)
-            if k0 >= vocab_size:
-                break
-            for k in range(k0, min(vocab_size, k0 + step)):
-                row = out[words[k]]
-                first = True
-                q0 = starts[k]
-                end = starts[k + 1]
-                while True:
-                    q1 = min(end, q0 + flush_every)
-                    for q in range(q0, q1):
-                        if q + _LOOKAHEAD < n:
-                            ahead = order[q + _LOOKAHEAD]
-                            _prefetch(padded, ahead + 1)  # first and last token of a window
-                            _prefetch(padded, ahead + window)  # ahead: it may span two cache lines
-                        p = np.uint64(order[q]) + np.uint64(1)  # unsigned: no negative-index checks
-                        for j in range(window):
-                            acc[padded[p + np.uint64(j)]] += window - j
-                    if first:
-                        for v in range(vocab_size):
-                            row[v] = acc[v]
-                            acc[v] = 0
-                    else:
-                        for v in range(vocab_size):
-                            row[v] += acc[v]
-                            acc[v] = 0
-                    acc[vocab_size] = 0
-                    first = False
-                    q0 = q1
-                    if q0 >= end:
-                        break
+    @njit(parallel=True, cache=True)
+    def forward_rows(padded, order, starts, words, n_threads, flush_every, out):
+        """out[w, :] = F[w, :], F[w, v] = sum of L + 1 - j over v found j places after an
+        occurrence of w.
+
+        Each thread accumulates one row in a uint32 scratch row (index vocab_size absorbs the
+        sentinel, so the j loop needs no branch), then converts it into the output row in one
+        sequential pass. uint32 stays exact: one occurrence adds at most L(L+1)/2 to a cell, and
+        a row is flushed at least every `flush_every` = (2^32 - 1) // (L(L+1)/2) occurrences
+        (31.6M for L=16)."""
+        vocab_size = len(starts) - 1
+        n = len(order)
+        counter = np.zeros(1, np.int64)
+        for _ in prange(n_threads):
+            acc = np.zeros(vocab_size + 1, np.uint32)
+            while True:
+                step = 1 if counter[0] < _BATCH_FROM else 16
+                k0 = _fetch_add(counter, 0, step)
+                if k0 >= vocab_size:
+                    break
+                for k in range(k0, min(vocab_size, k0 + step)):
+                    row = out[words[k]]
+                    first = True
+                    q0 = starts[k]
+                    end = starts[k + 1]
+                    while True:
+                        q1 = min(end, q0 + flush_every)
+                        for q in range(q0, q1):
+                            if q + _LOOKAHEAD < n:
+                                # the first and last token of the window ahead: it may
+                                # span two cache lines
+                                ahead = order[q + _LOOKAHEAD]
+                                _prefetch(padded, ahead + 1)
+                                _prefetch(padded, ahead + window)
+                            # unsigned: no negative-index checks
+                            p = np.uint64(order[q]) + np.uint64(1)
+                            for j in range(window):
+                                acc[padded[p + np.uint64(j)]] += window - j
+                        if first:
+                            for v in range(vocab_size):
+                                row[v] = acc[v]
+                                acc[v] = 0
+                        else:
+                            for v in range(vocab_size):
+                                row[v] += acc[v]
+                                acc[v] = 0
+                        acc[vocab_size] = 0
+                        first = False
+                        q0 = q1
+                        if q0 >= end:
+                            break
+
+    return forward_rows
 
 
 @njit(parallel=True, cache=True)
@@ -261,7 +276,7 @@ def cooccurrence_counts(
     if flush_every is None:
         flush_every = (2**32 - 1) // (window * (window + 1) // 2)
     counts = np.empty((vocab_size, vocab_size), dtype=np.float64)  # every row is written in full
-    _forward_rows(padded, order, starts, words, window, n_threads, flush_every, counts)
+    _forward_rows_kernel(window)(padded, order, starts, words, n_threads, flush_every, counts)
     _symmetrize_in_place(counts, n_threads, 64)
     return counts
 

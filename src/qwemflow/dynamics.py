@@ -10,17 +10,30 @@ with A+ = q+ P(i,j), A- = q- psi P(i)P(j) the reweighted positive and negative p
 Its gradient is 2 G W with G_ij = A+_ij l+'(s_ij) + A-_ij l-'(s_ij). With the qwem loss and the
 Setting 3.1 weights q = 1/(P(i,j) + P(i)P(j)), G = (W W^T - M*)/2: the loss is
 (1/4)||W W^T - M*||^2 up to a constant, and the step is computed without forming W W^T.
+
+The training loops and their helpers are written against the Python array API standard: given
+numpy arrays they run on numpy, given PyTorch or CuPy arrays on a GPU (qwemflow.backend picks which
+from config `compute`); what they return (Trajectory) is numpy.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import array_api_compat
 import numpy as np
+import pandas as pd
 import scipy.sparse
-from scipy.special import expit
+from array_api_compat import array_namespace
+
+from qwemflow.backend import Backend, resolve_backend, to_numpy
+from qwemflow.eigensolver import all_eigenpairs, top_eigenpairs
+from qwemflow.targets import m_star
+from qwemflow.theory import mode_agreement, squared_singular_values, tau_1
 
 log = logging.getLogger(__name__)
 
@@ -59,43 +72,52 @@ def pair_weights(
     raise ValueError(f"unknown reweighting {reweighting!r}; use one of {', '.join(REWEIGHTINGS)}")
 
 
-def _pair_losses(scores: np.ndarray, loss: str) -> tuple[np.ndarray, np.ndarray]:
+def _sigmoid(x, xp):
+    """The logistic function (scipy's expit), which the array API standard lacks: (1 + tanh(x/2))/2
+    does not overflow for any x."""
+    value = xp.tanh(x / 2)
+    value += 1
+    value /= 2
+    return value
+
+
+def _pair_losses(scores, loss: str):
     """l+(s) and l-(s), elementwise."""
+    xp = array_namespace(scores)
     if loss == "qwem":
         return -scores + scores**2 / 4, scores + scores**2 / 4
     if loss == "sgns":
-        return np.logaddexp(0, -scores), np.logaddexp(0, scores)
+        zero = xp.zeros_like(scores)
+        return xp.logaddexp(zero, -scores), xp.logaddexp(zero, scores)
     raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)}")
 
 
-def _pair_loss_derivatives(scores: np.ndarray, loss: str) -> tuple[np.ndarray, np.ndarray]:
+def _pair_loss_derivatives(scores, loss: str):
     """l+'(s) and l-'(s), elementwise."""
+    xp = array_namespace(scores)
     if loss == "qwem":
         return scores / 2 - 1, scores / 2 + 1
     if loss == "sgns":
-        return -expit(-scores), expit(scores)
+        return -_sigmoid(-scores, xp), _sigmoid(scores, xp)
     raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)}")
 
 
-def expected_loss(
-    scores: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str
-) -> float:
+def expected_loss(scores, positive, negative, loss: str) -> float:
     """The loss at the matrix of scores S = W W^T."""
+    xp = array_namespace(scores, positive, negative)
     loss_plus, loss_minus = _pair_losses(scores, loss)
-    return float(np.sum(positive * loss_plus + negative * loss_minus))
+    return float(xp.sum(positive * loss_plus + negative * loss_minus))
 
 
-def gradient_factor(
-    scores: np.ndarray, positive: np.ndarray, negative: np.ndarray, loss: str
-) -> np.ndarray:
+def gradient_factor(scores, positive, negative, loss: str):
     """G = dLoss/dS at S = W W^T; the gradient with respect to W is 2 G W.
 
     Written as f(S) (A+ + A-) - A+ (+ A- for qwem), with f(s) = sigma(s) for sgns (l+' = sigma - 1,
-    l-' = sigma) and s/2 for qwem: one exponential and a few in-place passes over the block, the
-    bulk of a full-batch SGNS step.
+    l-' = sigma) and s/2 for qwem: one tanh and a few in-place passes over the block, the bulk of
+    a full-batch SGNS step.
     """
     if loss == "sgns":
-        factor = expit(scores)
+        factor = _sigmoid(scores, array_namespace(scores))
     elif loss == "qwem":
         factor = scores / 2
     else:
@@ -107,7 +129,7 @@ def gradient_factor(
     return factor
 
 
-def linearized_target(positive: np.ndarray, negative: np.ndarray, loss: str) -> np.ndarray:
+def linearized_target(positive, negative, loss: str):
     """T with W <- W + eta T W the gradient step near W = 0, where the theory's small modes live.
 
     T = -2 G(S = 0): 2 (A+ - A-) for qwem, A+ - A- for sgns (l'(0) = -+1/2). For qwem with the
@@ -115,20 +137,24 @@ def linearized_target(positive: np.ndarray, negative: np.ndarray, loss: str) -> 
     for the other losses and weights it predicts when modes rise, not where they saturate.
     """
     slope_plus, slope_minus = _pair_loss_derivatives(np.zeros(1), loss)
-    return -2 * (slope_plus[0] * positive + slope_minus[0] * negative)
+    return -2 * (float(slope_plus[0]) * positive + float(slope_minus[0]) * negative)
 
 
-def quartic_distance(positive: np.ndarray, negative: np.ndarray, loss: str) -> bool:
+def quartic_distance(positive, negative, loss: str) -> bool:
     """Whether the loss is (1/4)||W W^T - M*||^2 up to a constant, M* = 2 (A+ - A-): the qwem
-    loss with A+ + A- = 1 everywhere (Setting 3.1 with psi = 1)."""
-    return loss == "qwem" and np.allclose(positive + negative, 1.0)
+    loss with A+ + A- = 1 everywhere (Setting 3.1 with psi = 1), to np.allclose's tolerance."""
+    if loss != "qwem":
+        return False
+    xp = array_namespace(positive, negative)
+    return bool(xp.all(xp.abs(positive + negative - 1.0) <= 1e-8 + 1e-5))
 
 
 class PairSampler:
     """Minibatches of the expected loss, as the authors' SGD ran it: positive pairs drawn from
     P(i,j), negative pairs from P(i)P(j), each weighted so that the batch gradient is an unbiased
     estimate of the full-batch one (weights A+/P(i,j) and A-/(P(i)P(j)), with P renormalized to
-    the words at hand, e.g. a run's top_words)."""
+    the words at hand, e.g. a run's top_words). Numpy on the host, whatever the training backend:
+    a batch is a few index arrays, copied to the device by minibatch_gradient."""
 
     def __init__(self, p_joint, p_word, positive, negative, batch_size: int, seed: int):
         self.vocab_size, self.batch_size = p_joint.shape[0], batch_size
@@ -158,24 +184,49 @@ class PairSampler:
         return i, j, self.negative_weight[i, j]
 
 
-def minibatch_gradient(w: np.ndarray, sampler: PairSampler, loss: str) -> np.ndarray:
+def minibatch_gradient(w, sampler: PairSampler, loss: str):
     """An unbiased estimate of 2 G W from one batch of positive and one of negative pairs: each
     pair (i, j) with coefficient c pushes w_i along c w_j and w_j along c w_i (tied weights),
-    that is the gradient is (C + C^T) W with C the sparse matrix of the batch's coefficients."""
+    that is the gradient is (C + C^T) W with C the sparse matrix of the batch's coefficients:
+    scipy's sparse product for numpy, sorted cumulative sums for another library
+    (_sparse_symmetric_product)."""
+    xp = array_namespace(w)
+    device = array_api_compat.device(w)
     rows, columns, coefficients = [], [], []
     for kind, (i, j, weight) in enumerate((sampler.positives(), sampler.negatives())):
-        scores = np.einsum("bd,bd->b", w[i], w[j])
+        left = xp.take(w, xp.asarray(i, device=device), axis=0)
+        right = xp.take(w, xp.asarray(j, device=device), axis=0)
+        derivative = _pair_loss_derivatives(xp.vecdot(left, right, axis=-1), loss)[kind]
         rows.append(i)
         columns.append(j)
         coefficients.append(
-            weight * _pair_loss_derivatives(scores, loss)[kind] / sampler.batch_size
+            xp.asarray(weight / sampler.batch_size, dtype=w.dtype, device=device) * derivative
         )
-    size = w.shape[0]
-    batch = scipy.sparse.csr_matrix(
-        (np.concatenate(coefficients), (np.concatenate(rows), np.concatenate(columns))),
-        shape=(size, size),
+    rows, columns, coefficients = (
+        np.concatenate(rows),
+        np.concatenate(columns),
+        xp.concat(coefficients),
     )
-    return batch @ w + batch.T @ w
+    if array_api_compat.is_numpy_array(w):
+        batch = scipy.sparse.csr_matrix((coefficients, (rows, columns)), shape=(len(w), len(w)))
+        return batch @ w + batch.T @ w
+    return _sparse_symmetric_product(w, rows, columns, coefficients)
+
+
+def _sparse_symmetric_product(w, rows: np.ndarray, columns: np.ndarray, coefficients):
+    """(C + C^T) W for C with `coefficients` at (rows, columns), in the array API standard, which
+    has neither sparse matrices nor a scatter-add: the terms c w_j are sorted by the row i they go
+    to (on the host, where the pairs are drawn), and each row's sum is the difference of the
+    cumulative sums at the ends of its run (rounding: about 1e-12 of the batch's largest sum)."""
+    xp = array_namespace(w, coefficients)
+    device = array_api_compat.device(w)
+    targets, sources = np.concatenate([rows, columns]), np.concatenate([columns, rows])
+    order = np.argsort(targets, kind="stable")
+    ends = xp.asarray(np.searchsorted(targets[order], np.arange(w.shape[0] + 1)), device=device)
+    terms = xp.take(xp.concat([coefficients, coefficients]), xp.asarray(order, device=device))
+    terms = terms[:, None] * xp.take(w, xp.asarray(sources[order], device=device), axis=0)
+    sums = xp.cumulative_sum(terms, axis=0, include_initial=True)
+    return xp.take(sums, ends[1:], axis=0) - xp.take(sums, ends[:-1], axis=0)
 
 
 # Rows of S = W W^T formed at a time for the loss and gradient: memory O(block V) beside A+ and
@@ -184,23 +235,20 @@ ROW_BLOCK = 512
 
 
 def blockwise_loss_and_gradient(
-    w: np.ndarray,
-    positive: np.ndarray,
-    negative: np.ndarray,
-    loss: str,
-    value: bool = True,
-    gradient: bool = True,
-) -> tuple[float | None, np.ndarray | None]:
+    w, positive, negative, loss: str, value: bool = True, gradient: bool = True
+) -> tuple[float | None, Any]:
     """The loss and its gradient 2 G W (each if asked), a block of rows of S at a time (G is symmetric)."""
+    xp = array_namespace(w, positive, negative)
     total = 0.0 if value else None
-    grad = np.empty_like(w) if gradient else None
-    for start in range(0, len(w), ROW_BLOCK):
-        rows = slice(start, start + ROW_BLOCK)
-        scores = w[rows] @ w.T
+    grad = xp.empty_like(w) if gradient else None
+    for start in range(0, w.shape[0], ROW_BLOCK):
+        rows = slice(start, min(start + ROW_BLOCK, w.shape[0]))
+        scores = w[rows, :] @ w.T
         if value:
-            total += expected_loss(scores, positive[rows], negative[rows], loss)
+            total += expected_loss(scores, positive[rows, :], negative[rows, :], loss)
         if gradient:
-            grad[rows] = 2 * (gradient_factor(scores, positive[rows], negative[rows], loss) @ w)
+            factor = gradient_factor(scores, positive[rows, :], negative[rows, :], loss)
+            grad[rows, :] = 2 * (factor @ w)
     return total, grad
 
 
@@ -217,13 +265,17 @@ class Trajectory:
     def from_records(
         cls, steps, losses, spectra, checkpoint_steps, checkpoints, final
     ) -> Trajectory:
-        """A trajectory from what a training loop collected, step by step, in lists."""
+        """A trajectory, in numpy, from what a training loop collected, step by step, in lists
+        (spectra, checkpoints and final in the loop's array library)."""
+        final = to_numpy(final)
         return cls(
             steps=np.array(steps),
             loss=np.array(losses),
-            singular_values=np.array(spectra),
+            singular_values=np.array([to_numpy(spectrum) for spectrum in spectra]),
             checkpoint_steps=np.array(sorted(checkpoint_steps)),
-            checkpoints=np.array(checkpoints) if checkpoints else np.zeros((0, *final.shape)),
+            checkpoints=np.array([to_numpy(checkpoint) for checkpoint in checkpoints])
+            if checkpoints
+            else np.zeros((0, *final.shape)),
             final=final,
         )
 
@@ -241,10 +293,10 @@ def initial_embeddings(vocab_size: int, dim: int, init_scale: float, seed: int) 
 
 
 def train(
-    positive: np.ndarray,
-    negative: np.ndarray,
+    positive,
+    negative,
     loss: str,
-    w0: np.ndarray,
+    w0,
     learning_rate: float,
     n_steps: int,
     record_steps: np.ndarray,
@@ -253,8 +305,12 @@ def train(
     progress_every: int = 1000,
 ) -> Trajectory:
     """Gradient descent W <- W - eta 2 G W: full batch (deterministic, dense BLAS) by default, or
-    minibatch SGD on pairs drawn by `sampler`. The loss is always the exact expected loss."""
-    w = w0.copy()
+    minibatch SGD on pairs drawn by `sampler`. The loss is always the exact expected loss.
+    The arrays' library (numpy, PyTorch, CuPy: array API) runs the steps."""
+    xp = array_namespace(positive, negative, w0)
+    # a numpy scalar would turn another library's arrays into numpy
+    learning_rate = float(learning_rate)
+    w = xp.asarray(w0, copy=True)
     record = set(int(s) for s in record_steps)
     keep = set(int(s) for s in checkpoint_steps if s <= n_steps)
     # 2 G W = W (W^T W) - M* W when the loss is a distance to M* (quartic_distance)
@@ -265,7 +321,7 @@ def train(
     steps, losses, spectra, saved = [], [], [], []
     for step in range(n_steps + 1):
         recording = step in record
-        if recording and not np.isfinite(w).all():
+        if recording and not bool(xp.all(xp.isfinite(w))):
             raise FloatingPointError(
                 f"gradient descent diverged: W is not finite at step {step}; lower the learning rate"
             )
@@ -276,9 +332,9 @@ def train(
         if recording:
             steps.append(step)
             losses.append(value)
-            spectra.append(np.linalg.svd(w, compute_uv=False))
+            spectra.append(xp.linalg.svdvals(w))
         if step in keep:
-            saved.append(w.copy())
+            saved.append(xp.asarray(w, copy=True))
         if step % progress_every == 0:
             log.info("step %d/%d", step, n_steps)
         if step == n_steps:
@@ -293,9 +349,9 @@ def train(
 
 
 def train_in_eigenbasis(
-    eigenvalues: np.ndarray,
-    eigenvectors: np.ndarray,
-    w0: np.ndarray,
+    eigenvalues,
+    eigenvectors,
+    w0,
     learning_rate: float,
     n_steps: int,
     record_steps: np.ndarray,
@@ -311,27 +367,33 @@ def train_in_eigenbasis(
     which differs from the distance by the constant -||M*||^2/4), is
     (||W'^T W'||^2 - 2 sum_i lambda_i |w'_i|^2) / 4. Checkpoints and the final W are rotated back.
     """
-    if eigenvectors.shape[1] != eigenvectors.shape[0] or len(eigenvalues) != eigenvectors.shape[0]:
+    if (
+        eigenvectors.shape[1] != eigenvectors.shape[0]
+        or eigenvalues.shape[0] != eigenvectors.shape[0]
+    ):
         raise ValueError(
-            f"train_in_eigenbasis needs every eigenpair of M*, got {len(eigenvalues)} of {eigenvectors.shape[0]}"
+            f"train_in_eigenbasis needs every eigenpair of M*, got {eigenvalues.shape[0]} of {eigenvectors.shape[0]}"
         )
+    xp = array_namespace(eigenvalues, eigenvectors, w0)
+    # a numpy scalar would turn another library's arrays into numpy
+    learning_rate = float(learning_rate)
     w = eigenvectors.T @ w0
-    growth = (1.0 + learning_rate * np.asarray(eigenvalues, dtype=np.float64))[:, None]
+    growth = (1.0 + learning_rate * eigenvalues)[:, None]
     record = set(int(s) for s in record_steps)
     keep = set(int(s) for s in checkpoint_steps if s <= n_steps)
     steps, losses, spectra, saved = [], [], [], []
     for step in range(n_steps + 1):
         gram = w.T @ w
         if step in record:
-            if not np.isfinite(gram).all():
+            if not bool(xp.all(xp.isfinite(gram))):
                 raise FloatingPointError(
                     f"gradient descent diverged: W is not finite at step {step}; lower the learning rate"
                 )
             steps.append(step)
             losses.append(
-                float(np.sum(gram**2) - 2 * np.sum(eigenvalues * np.einsum("ij,ij->i", w, w))) / 4
+                float(xp.sum(gram**2) - 2 * xp.sum(eigenvalues * xp.vecdot(w, w, axis=-1))) / 4
             )
-            spectra.append(np.linalg.svd(w, compute_uv=False))
+            spectra.append(xp.linalg.svdvals(w))
         if step in keep:
             saved.append(eigenvectors @ w)
         if step % progress_every == 0:
@@ -340,6 +402,185 @@ def train_in_eigenbasis(
             break
         w = growth * w - learning_rate * (w @ gram)
     return Trajectory.from_records(steps, losses, spectra, keep, saved, eigenvectors @ w)
+
+
+@dataclass
+class DynamicsRun:
+    """One configured run: its trajectory beside the closed-form theory of its modes."""
+
+    trajectory: Trajectory
+    eigenvalues: np.ndarray  # the theory's modes: top d eigenvalues of the step's linearization
+    u0: np.ndarray  # the theory's initial value of each mode: the initialization's energy along it
+    learning_rate: float
+    tau1: float  # the theory's characteristic time, in steps
+    theory_squared: np.ndarray  # (recorded steps, d): the theory's s_k^2
+    modes: pd.DataFrame  # each mode measured against the theory (theory.mode_agreement)
+    subspace_overlap: float  # of the final W's column space with the top d eigenvectors of M*
+
+
+def _linearization_eigenpairs(
+    positive: np.ndarray,
+    negative: np.ndarray,
+    loss: str,
+    dim: int,
+    every: bool,
+    mstar_eigenpairs: tuple[np.ndarray, np.ndarray] | None,
+    backend: Backend,
+) -> tuple[Any, Any]:
+    """Eigenpairs of the step's linearization at W = 0, on the backend: all of them when `every`
+    (training in the eigenbasis, where the linearization is M*: the given ones of M* when they
+    are all there), else the top dim."""
+    if every and mstar_eigenpairs is not None and len(mstar_eigenpairs[0]) == positive.shape[0]:
+        values, vectors = mstar_eigenpairs
+        log.info("all %d eigenpairs of M* given", len(values))
+        return backend.asarray(values), backend.asarray(vectors)
+    linearized = backend.asarray(linearized_target(positive, negative, loss))
+    if not every:
+        return top_eigenpairs(linearized, dim)
+    start = time.perf_counter()
+    values, vectors = all_eigenpairs(linearized)
+    log.info("all %d eigenpairs of M* in %.1f s", values.shape[0], time.perf_counter() - start)
+    return values, vectors
+
+
+def run_dynamics(
+    p_joint: np.ndarray,
+    p_word: np.ndarray,
+    run: Mapping[str, Any],
+    settings: Mapping[str, Any],
+    dim: int,
+    subsample: float,
+    mstar_eigenpairs: tuple[np.ndarray, np.ndarray] | None = None,
+    backend: Backend | None = None,
+    name: str = "run",
+) -> DynamicsRun:
+    """Trains one run of config `dynamics` (`run`: loss, reweighting, init, optional top_words and
+    overrides of the shared `settings`) on the statistics P(i,j), P(i) in dim dimensions, and
+    sets the closed-form theory beside it.
+
+    The learning rate is settings' learning_rate over the top eigenvalue of the step's
+    linearization at W = 0 (M* for QWEM under Setting 3.1), whose top dim eigenpairs are the
+    theory's modes; the run lasts t_max_over_tau1 times the theory's tau_1, with checkpoints at
+    1.1, 1.4 and 4 tau_1 (one mode learned, a few, all). Full-batch QWEM under Setting 3.1 trains
+    in M*'s eigenbasis (train_in_eigenbasis), which needs every eigenpair of M*: those of
+    `mstar_eigenpairs` (M* of these statistics, decreasing) when it holds all of them, else they
+    are computed; its top dim also serve the subspace overlap. The dense work runs on `backend`
+    (default: numpy, float64).
+    """
+    backend = backend or resolve_backend()
+    settings = {**settings, **{key: value for key, value in run.items() if key in settings}}
+    words = min(run.get("top_words", len(p_word)), len(p_word))
+    if words < len(p_word):  # the top words' statistics: a cheaper run, with the same M* entries
+        p_joint, p_word, mstar_eigenpairs = p_joint[:words, :words], p_word[:words], None
+    loss, batch_size = run["loss"], settings["batch_size"]
+    positive, negative = pair_weights(
+        p_joint, p_word, run["reweighting"], psi=settings["psi"], subsample=subsample
+    )
+    in_eigenbasis = batch_size is None and quartic_distance(positive, negative, loss)
+    pairs = _linearization_eigenpairs(
+        positive, negative, loss, dim, in_eigenbasis, mstar_eigenpairs, backend
+    )
+    eigenvalues = np.asarray(to_numpy(pairs[0][:dim]), dtype=np.float64)
+    eigenvectors = to_numpy(pairs[1][:, :dim])
+    if mstar_eigenpairs is not None:
+        mstar_vectors = mstar_eigenpairs[1][:, :dim]
+    elif in_eigenbasis:  # the linearization is M* itself
+        mstar_vectors = eigenvectors
+    else:
+        mstar_vectors = to_numpy(top_eigenpairs(backend.asarray(m_star(p_joint, p_word)), dim)[1])
+
+    learning_rate = settings["learning_rate"] / float(eigenvalues[0])
+    w0 = initial_embeddings(words, dim, run["init"], settings["seed"])
+    u0 = np.sum((eigenvectors.T @ w0) ** 2, axis=1)
+    tau1 = tau_1(eigenvalues[0], learning_rate, run["init"] ** 2)
+    if not tau1 > 0:
+        raise ValueError(
+            f"dynamics run {name}: init {run['init']} is not small next to lambda_1 = {eigenvalues[0]:.4g}"
+        )
+    n_steps = int(np.ceil(settings["t_max_over_tau1"] * tau1))
+    record_steps = log_spaced_steps(n_steps, settings["n_records"])
+    checkpoints = np.unique(np.round(tau1 * np.array([1.1, 1.4, 4.0])).astype(int))
+    sampler = (
+        None
+        if batch_size is None
+        else PairSampler(p_joint, p_word, positive, negative, batch_size, settings["seed"])
+    )
+    log.info(
+        "%s: %s loss, %s weights, %d words, init %g, eta = %.3g / lambda_1, tau_1 = %.1f steps,"
+        " %d steps, %s, %s; %s",
+        name,
+        loss,
+        run["reweighting"],
+        words,
+        run["init"],
+        settings["learning_rate"],
+        tau1,
+        n_steps,
+        "full batch"
+        if sampler is None
+        else f"minibatches of {batch_size} positive and {batch_size} negative pairs",
+        "in M*'s eigenbasis" if in_eigenbasis else "in the word basis",
+        backend,
+    )
+    start = time.perf_counter()
+    progress_every = max(1, n_steps // 20)
+    try:
+        if in_eigenbasis:
+            trajectory = train_in_eigenbasis(
+                *pairs,
+                backend.asarray(w0),
+                learning_rate,
+                n_steps,
+                record_steps,
+                checkpoints,
+                progress_every=progress_every,
+            )
+        else:
+            trajectory = train(
+                backend.asarray(positive),
+                backend.asarray(negative),
+                loss,
+                backend.asarray(w0),
+                learning_rate,
+                n_steps,
+                record_steps,
+                checkpoints,
+                sampler,
+                progress_every=progress_every,
+            )
+    except FloatingPointError as error:
+        raise FloatingPointError(
+            f"dynamics run {name} (learning_rate {settings['learning_rate']}): {error}"
+        ) from None
+    log.info("%d steps in %.1f s", n_steps, time.perf_counter() - start)
+
+    overlap = subspace_overlap(trajectory.final, mstar_vectors)
+    modes = mode_agreement(
+        trajectory.steps, trajectory.singular_values**2, eigenvalues, learning_rate, u0
+    )
+    top = modes.head(10)
+    log.info(
+        "modes 1-10: half-times within %.1f%% of theory (worst); curves within %.1f%% (worst median;"
+        " the theory's height is exact only for QWEM under Setting 3.1)",
+        100 * top["half_time_relative_error"].abs().max(),
+        100 * top["curve_median_relative_error"].max(),
+    )
+    log.info(
+        "final loss %.6g; overlap of the learned column space with the top-%d eigenvectors of M*: %.4f",
+        trajectory.loss[-1],
+        dim,
+        overlap,
+    )
+    return DynamicsRun(
+        trajectory=trajectory,
+        eigenvalues=eigenvalues,
+        u0=u0,
+        learning_rate=learning_rate,
+        tau1=tau1,
+        theory_squared=squared_singular_values(trajectory.steps, eigenvalues, learning_rate, u0),
+        modes=modes,
+        subspace_overlap=overlap,
+    )
 
 
 def subspace_overlap(w: np.ndarray, eigenvectors: np.ndarray) -> float:

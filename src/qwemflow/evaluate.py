@@ -57,19 +57,30 @@ def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else float("nan")
 
 
-def _solve(unit: np.ndarray, a, b, c, batch_size: int) -> np.ndarray:
+def nearest_words(
+    unit: np.ndarray, queries: np.ndarray, excluded, batch_size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per query vector: the row of `unit` with the largest dot product to it, never one of that
+    query's rows in `excluded` (index arrays, one entry per query each), and that dot product.
+    Batched because the paper protocol has quadratically many questions."""
+    nearest = np.empty(len(queries), dtype=np.intp)
+    largest = np.empty(len(queries))
+    for start in range(0, len(queries), batch_size):
+        rows = slice(start, start + batch_size)
+        scores = queries[rows] @ unit.T
+        question = np.arange(scores.shape[0])
+        for words in excluded:
+            scores[question, words[rows]] = -np.inf
+        nearest[rows] = scores.argmax(axis=1)
+        largest[rows] = scores[question, nearest[rows]]
+    return nearest, largest
+
+
+def solve_analogies(unit: np.ndarray, a, b, c, batch_size: int) -> np.ndarray:
     """3CosAdd answer to a:b :: c:? for index arrays a, b, c: the row of `unit` with the largest
     cosine to b - a + c, never a, b or c. The query's own norm does not change the argmax, so it
-    is left unnormalized. Batched because the paper protocol has quadratically many questions."""
-    answers = np.empty(len(a), dtype=np.intp)
-    for start in range(0, len(a), batch_size):
-        rows = slice(start, start + batch_size)
-        scores = (unit[b[rows]] - unit[a[rows]] + unit[c[rows]]) @ unit.T
-        question = np.arange(scores.shape[0])
-        for excluded in (a[rows], b[rows], c[rows]):
-            scores[question, excluded] = -np.inf
-        answers[rows] = scores.argmax(axis=1)
-    return answers
+    is left unnormalized."""
+    return nearest_words(unit, unit[b] - unit[a] + unit[c], (a, b, c), batch_size)[0]
 
 
 def read_analogy_sections(path) -> dict[str, list[tuple[str, str, str, str]]]:
@@ -112,7 +123,9 @@ def paper_protocol_analogies(words, vectors, sections, batch_size=1024) -> pd.Da
     for section, questions in sections.items():
         pairs = protocol_pairs(index, questions)
         first, second = np.nonzero(~np.eye(len(pairs), dtype=bool))
-        answers = _solve(unit, pairs[first, 0], pairs[first, 1], pairs[second, 0], batch_size)
+        answers = solve_analogies(
+            unit, pairs[first, 0], pairs[first, 1], pairs[second, 0], batch_size
+        )
         n_correct = int(np.count_nonzero(answers == pairs[second, 1]))
         rows.append(
             {
@@ -149,7 +162,7 @@ def classic_protocol_analogies(words, vectors, path, batch_size=1024) -> pd.Data
             if all(word in index for word in question)
         ]
         known = np.array(known, dtype=np.intp).reshape(-1, 4)
-        answers = _solve(unit, known[:, 0], known[:, 1], known[:, 2], batch_size)
+        answers = solve_analogies(unit, known[:, 0], known[:, 1], known[:, 2], batch_size)
         n_correct = int(np.count_nonzero(answers == known[:, 3]))
         rows.append(
             {

@@ -15,7 +15,15 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from qwemflow.evaluate import CATEGORY_NAMES, protocol_pairs, unit_rows, word_index
+from qwemflow.dynamics import subspace_overlap
+from qwemflow.evaluate import (
+    CATEGORY_NAMES,
+    nearest_words,
+    protocol_pairs,
+    solve_analogies,
+    unit_rows,
+    word_index,
+)
 
 log = logging.getLogger(__name__)
 
@@ -160,41 +168,40 @@ def analogy_cosines(
     embeddings: np.ndarray, pairs: np.ndarray, batch_size: int = 512
 ) -> pd.DataFrame:
     """Every paper-protocol question a:b :: a':b' of one family (ordered couples of distinct
-    pairs), answered as in evaluate.paper_protocol_analogies (unit embeddings, largest cosine to
-    b - a + a', question words excluded). Per question: correct; answer_cosine, the cosine of the
-    guess vector x = b - a + a' to the answer b'; competitor_cosine, the largest cosine of b' to
-    any other word but a, b, a' (how close the nearest rival sits to the answer)."""
+    pairs), answered by the paper protocol's solver (evaluate.solve_analogies: unit embeddings,
+    largest cosine to b - a + a', question words excluded). Per question: correct;
+    answer_cosine, the cosine of the guess vector x = b - a + a' to the answer b';
+    competitor_cosine, the largest cosine of b' to any other word but a, b, a' (how close the
+    nearest rival sits to the answer)."""
     unit = unit_rows(embeddings)
     first, second = np.nonzero(~np.eye(len(pairs), dtype=bool))
     a, b, a2, b2 = pairs[first, 0], pairs[first, 1], pairs[second, 0], pairs[second, 1]
-    correct = np.empty(len(first), dtype=bool)
-    answer_cosine = np.empty(len(first))
-    competitor_cosine = np.empty(len(first))
-    for start in range(0, len(first), batch_size):
-        rows = slice(start, start + batch_size)
-        question = np.arange(len(a[rows]))
-        guess = unit_rows(unit[b[rows]] - unit[a[rows]] + unit[a2[rows]])
-        scores = guess @ unit.T
-        rivals = unit[b2[rows]] @ unit.T
-        answer_cosine[rows] = scores[question, b2[rows]]
-        for excluded in (a[rows], b[rows], a2[rows]):
-            scores[question, excluded] = -np.inf
-            rivals[question, excluded] = -np.inf
-        rivals[question, b2[rows]] = -np.inf
-        correct[rows] = scores.argmax(axis=1) == b2[rows]
-        competitor_cosine[rows] = rivals.max(axis=1)
+    guesses = unit_rows(unit[b] - unit[a] + unit[a2])
+    _, competitor_cosine = nearest_words(unit, unit[b2], (a, b, a2, b2), batch_size)
     return pd.DataFrame(
-        {"correct": correct, "answer_cosine": answer_cosine, "competitor_cosine": competitor_cosine}
+        {
+            "correct": solve_analogies(unit, a, b, a2, batch_size) == b2,
+            "answer_cosine": np.einsum("ij,ij->i", guesses, unit[b2]),
+            "competitor_cosine": competitor_cosine,
+        }
     )
+
+
+def top_left_singular_vectors(embedding: np.ndarray, k: int) -> np.ndarray:
+    """The k word-space directions an embedding uses most (orthonormal columns)."""
+    return np.linalg.svd(embedding, full_matrices=False)[0][:, :k]
 
 
 def singular_vector_overlap(first: np.ndarray, second: np.ndarray, n_vectors: int) -> np.ndarray:
     """(u_i . u~_j)^2 between the top left singular vectors (word space) of two embedding
     matrices with the same rows; 1 on the diagonal when both learned the same directions."""
-    left = [
-        np.linalg.svd(matrix, full_matrices=False)[0][:, :n_vectors] for matrix in (first, second)
-    ]
+    left = [top_left_singular_vectors(matrix, n_vectors) for matrix in (first, second)]
     return (left[0].T @ left[1]) ** 2
+
+
+def top_singular_overlap(embedding: np.ndarray, eigenvectors: np.ndarray, k: int) -> float:
+    """Overlap of an embedding's top-k left singular subspace with the top-k eigenvectors of M*."""
+    return subspace_overlap(top_left_singular_vectors(embedding, k), eigenvectors[:, :k])
 
 
 def rows_in_order(words, vectors: np.ndarray, order) -> np.ndarray:

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 
-from qwemflow.files import atomic_output
 from qwemflow.linear import marchenko_pastur_density
-from qwemflow.plots import MODEL_LABELS, plt, save_figure
+from qwemflow.plots import plt
+from qwemflow.summary import MODEL_LABELS
 
 TARGET_LABELS = {"mstar": "M*", "pmi": "PMI", "ppmi": "PPMI", "g": "G"}
 
@@ -201,13 +201,3 @@ def overlap_figure(overlaps: pd.DataFrame, title: str) -> plt.Figure:
     figure.suptitle(title, fontsize=11)
     figure.tight_layout()
     return figure
-
-
-def save_numbers_and_figure(
-    table: pd.DataFrame, figure: plt.Figure, csv_path, pdf_path, png_path
-) -> None:
-    """A figure with the table it was drawn from beside it, each written atomically."""
-    with atomic_output(csv_path) as tmp:
-        table.to_csv(tmp, index=False)
-    with atomic_output(pdf_path) as pdf, atomic_output(png_path) as png:
-        save_figure(figure, pdf, png)

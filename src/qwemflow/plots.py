@@ -12,32 +12,7 @@ from matplotlib.cm import ScalarMappable  # noqa: E402
 from matplotlib.colors import BoundaryNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-# The paper's headline numbers: Wikipedia, V=10,000, d=200, Google analogies, paper protocol.
-# Their word2vec is tied-weight SGNS trained by SGD (the dynamics run sgns-tied here), not gensim's.
-PAPER_ANALOGY = {"sgns-tied": 0.68, "qwem": 0.66, "ppmi": 0.51}
-MODEL_LABELS = {
-    "sgns": "word2vec (gensim)",
-    "sgns-tied": "word2vec (paper: tied SGNS)",
-    "qwem": "QWEM",
-    "mstar": "M* (closed form)",
-    "pmi": "PMI",
-    "ppmi": "PPMI",
-    "ppmi-cds": "PPMI (cds 0.75)",
-}
-TABLE_COLUMNS = {
-    ("analogy-paper", "full"): "Google analogies",
-    ("analogy-classic", "full"): "Google (classic)",
-    ("men", "all"): "MEN",
-    ("ws353", "all"): "WS353",
-    ("simlex999", "all"): "SimLex-999",
-}
-
-
-def _cell(column: str, value: float) -> str:
-    """A table cell: analogy accuracies as percentages, correlations with 3 decimals."""
-    if pd.isna(value):
-        return "—"
-    return f"{100 * value:.1f}%" if "Google" in column else f"{value:.3f}"
+from qwemflow.summary import table_cell  # noqa: E402
 
 
 def word2vec_time_unit(trajectory) -> float:
@@ -47,39 +22,10 @@ def word2vec_time_unit(trajectory) -> float:
     return float(trajectory["words"][np.argmax(s1 >= s1[-1] / 2)])
 
 
-def summary_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
-    """One row per model, one column per headline benchmark, plus the paper's analogy score."""
-    rows = []
-    for model in [m for m in MODEL_LABELS if m in set(benchmarks["model"])]:
-        scores = benchmarks[benchmarks["model"] == model].set_index(["benchmark", "category"])[
-            "score"
-        ]
-        row = {"model": MODEL_LABELS[model]}
-        for key, column in TABLE_COLUMNS.items():
-            if key in scores.index:
-                row[column] = scores[key]
-        row["paper: Google analogies"] = PAPER_ANALOGY.get(model, np.nan)
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def table_markdown(summary: pd.DataFrame, caption: str) -> str:
-    """The summary as a Markdown table (percentages; a dash where there is no number)."""
-    header = "| " + " | ".join(summary.columns) + " |"
-    rule = "|" + "|".join("---" for _ in summary.columns) + "|"
-    lines = [caption, "", header, rule]
-    for _, row in summary.iterrows():
-        cells = [row["model"]] + [
-            _cell(column, value) for column, value in row.drop("model").items()
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
 def table_figure(summary: pd.DataFrame, title: str) -> plt.Figure:
     """The benchmark table as a figure, ours beside the paper's analogy numbers."""
     cells = [
-        [_cell(column, value) for column, value in row.drop("model").items()]
+        [table_cell(column, value) for column, value in row.drop("model").items()]
         for _, row in summary.iterrows()
     ]
     figure, axes = plt.subplots(

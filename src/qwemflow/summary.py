@@ -1,5 +1,6 @@
-"""The results summary: this run's numbers beside the paper's headline findings (Markdown and
-HTML), and the run's cost per job from Snakemake's benchmark files."""
+"""The results summary: this run's numbers beside the paper's headline findings (the benchmark
+table, Markdown and HTML), and the run's cost per job from Snakemake's benchmark files. Text
+only, so no plotting library is imported; the figures take their labels and cells from here."""
 
 from __future__ import annotations
 
@@ -9,17 +10,61 @@ import markdown
 import numpy as np
 import pandas as pd
 
-from qwemflow.dynamics import subspace_overlap
-from qwemflow.plots import MODEL_LABELS, PAPER_ANALOGY, table_markdown
+from qwemflow.paper import PAPER_ANALOGY, PAPER_EIGENFEATURES, PAPER_EIGENFEATURES_SOURCE
 
-# The topics the paper reads off its top three eigenvectors of M* (English Wikipedia), in rank
-# order (Karkada et al., NeurIPS 2025, arXiv 2502.09863).
-PAPER_EIGENFEATURES = [
-    "celebrity biographies",
-    "government / municipal administration",
-    "geography / cartography",
-]
-PAPER_EIGENFEATURES_SOURCE = "Karkada et al., NeurIPS 2025"
+# Display name of each model, in the order the tables and figures list them.
+MODEL_LABELS = {
+    "sgns": "word2vec (gensim)",
+    "sgns-tied": "word2vec (paper: tied SGNS)",
+    "qwem": "QWEM",
+    "mstar": "M* (closed form)",
+    "pmi": "PMI",
+    "ppmi": "PPMI",
+    "ppmi-cds": "PPMI (cds 0.75)",
+}
+TABLE_COLUMNS = {
+    ("analogy-paper", "full"): "Google analogies",
+    ("analogy-classic", "full"): "Google (classic)",
+    ("men", "all"): "MEN",
+    ("ws353", "all"): "WS353",
+    ("simlex999", "all"): "SimLex-999",
+}
+
+
+def table_cell(column: str, value: float) -> str:
+    """A table cell: analogy accuracies as percentages, correlations with 3 decimals."""
+    if pd.isna(value):
+        return "—"
+    return f"{100 * value:.1f}%" if "Google" in column else f"{value:.3f}"
+
+
+def summary_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """One row per model, one column per headline benchmark, plus the paper's analogy score."""
+    rows = []
+    for model in [m for m in MODEL_LABELS if m in set(benchmarks["model"])]:
+        scores = benchmarks[benchmarks["model"] == model].set_index(["benchmark", "category"])[
+            "score"
+        ]
+        row = {"model": MODEL_LABELS[model]}
+        for key, column in TABLE_COLUMNS.items():
+            if key in scores.index:
+                row[column] = scores[key]
+        row["paper: Google analogies"] = PAPER_ANALOGY.get(model, np.nan)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def table_markdown(summary: pd.DataFrame, caption: str) -> str:
+    """The summary as a Markdown table (percentages; a dash where there is no number)."""
+    header = "| " + " | ".join(summary.columns) + " |"
+    rule = "|" + "|".join("---" for _ in summary.columns) + "|"
+    lines = [caption, "", header, rule]
+    for _, row in summary.iterrows():
+        cells = [row["model"]] + [
+            table_cell(column, value) for column, value in row.drop("model").items()
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def topic_words_found(topic: str, top_words: str, bottom_words: str) -> list[str]:
@@ -72,12 +117,6 @@ def corpus_statistics(
         "coverage": kept / corpus_tokens,
         "rarest_word_count": int(vocab_counts.min()),
     }
-
-
-def top_singular_overlap(embedding: np.ndarray, eigenvectors: np.ndarray, k: int) -> float:
-    """Overlap of an embedding's top-k left singular subspace with the top-k eigenvectors of M*."""
-    left = np.linalg.svd(embedding, full_matrices=False)[0][:, :k]
-    return subspace_overlap(left, eigenvectors[:, :k])
 
 
 def half_time_finding(run: str, modes: pd.DataFrame, n_modes: int = 10) -> str:

@@ -8,12 +8,19 @@ import sys
 import yaml
 from snakemake.utils import validate
 
+from qwemflow.eigensolver import few_enough_for_lanczos
 from qwemflow.sources import is_local, local_path, read_manifest
 
 validate(config, schema="../schemas/config.schema.yaml")
 config["dynamics"]["runs"] = {
     name: run for name, run in config["dynamics"]["runs"].items() if run is not None
 }
+# top_words keeps the ablation and SGD runs affordable on a CPU; a GPU trains them on all V words
+if config["compute"]["device"] == "cuda":
+    config["dynamics"]["runs"] = {
+        name: {key: value for key, value in run.items() if key != "top_words"}
+        for name, run in config["dynamics"]["runs"].items()
+    }
 
 if config["corpus"]["source"] == "local" and not config["corpus"]["local"]["paths"]:
     raise ValueError(
@@ -223,11 +230,44 @@ def write_report(path):
     subprocess.run(command, check=True)
 
 
-def extended_eigenpairs(wildcards):
-    """How many eigenpairs of a target the linear-representation figures need: M* for every d up
-    to figures.fig4.max_dim (and the appendix spectrum), the others for the appendix spectrum
-    only; capped by V."""
-    wanted = config["figures"]["appendix"]["spectra_rank"]
-    if wildcards.target == "mstar":
+def trains_in_mstar_eigenbasis(run, vocab_size):
+    """Whether a dynamics run descends in M*'s own eigenbasis and so needs all its eigenpairs:
+    full-batch QWEM under Setting 3.1 with psi = 1 (dynamics.quartic_distance, whose linearized
+    target is M*) on the whole vocabulary (top_words trains on another matrix)."""
+    settings = {**config["dynamics"], **run}
+    return (
+        run["loss"] == "qwem"
+        and run["reweighting"] == "setting-3.1"
+        and settings["psi"] == 1
+        and settings["batch_size"] is None
+        and run.get("top_words", vocab_size) >= vocab_size
+    )
+
+
+def fig4_dims(wildcards):
+    """The most eigen-embedding dimensions Figure 4 uses: figures.fig4.max_dim, capped by V."""
+    return min(config["figures"]["fig4"]["max_dim"], int(wildcards.V))
+
+
+def spectrum_eigenpairs(target, vocab_size):
+    """How many eigenpairs of a target its readers need, capped by V: the eigen-embeddings
+    (spectral.n_eigenpairs), the appendix's spectra; for M* also Figure 4 (figures.fig4.max_dim),
+    and all of them when a dynamics run trains in its eigenbasis."""
+    wanted = config["spectral"]["n_eigenpairs"]
+    if target in APPENDIX_TARGETS:
+        wanted = max(wanted, config["figures"]["appendix"]["spectra_rank"])
+    if target == "mstar":
         wanted = max(wanted, config["figures"]["fig4"]["max_dim"])
-    return min(wanted, int(wildcards.V))
+        if any(
+            trains_in_mstar_eigenbasis(run, vocab_size)
+            for run in config["dynamics"]["runs"].values()
+        ):
+            wanted = vocab_size
+    return min(wanted, vocab_size)
+
+
+def spectrum_mem_mb(wildcards):
+    """The target, and a full eigh's working copies when its eigenpairs are too many for Lanczos."""
+    size = int(wildcards.V)
+    full = not few_enough_for_lanczos(size, spectrum_eigenpairs(wildcards.target, size))
+    return dense_mem_mb(wildcards, copies=6 if full else 4)

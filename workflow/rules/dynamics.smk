@@ -18,9 +18,13 @@ rule dynamics:
     resources:
         mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=9),
         runtime=lambda wildcards: 30 + int(wildcards.V) ** 2 * int(wildcards.d) // 10**8,
+        # compute.device cuda: one GPU per job (the SLURM executor turns it into --gpus=1)
+        gpu=1 if config["compute"]["device"] == "cuda" else 0,
     params:
         run=lambda wildcards: config["dynamics"]["runs"][wildcards.run],
         settings={key: value for key, value in config["dynamics"].items() if key != "runs"},
+        # where the dense numerics run (qwemflow.backend)
+        compute=config["compute"],
         # word2vec's subsampling threshold, for the runs with its reweighting
         subsample=config["word2vec"]["sample"],
     script:

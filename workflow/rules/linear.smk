@@ -7,30 +7,9 @@ APPENDIX_TARGETS = ["mstar", "pmi", "ppmi", "g"]
 OVERLAP_MODELS = sorted({model for pair in APPENDIX["overlap_pairs"] for model in pair})
 
 
-rule extended_spectrum:
-    input:
-        "results/{corpus}/counts/V{V}_L{L}.npz",
-    output:
-        "results/{corpus}/spectra/V{V}_L{L}/{target}_extended.npz",
-    log:
-        "logs/{corpus}/spectra/V{V}_L{L}/{target}_extended.log",
-    benchmark:
-        "benchmarks/{corpus}/spectra/V{V}_L{L}/{target}_extended.tsv"
-    conda:
-        ENV
-    threads: 2
-    resources:
-        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=6),
-        runtime=lambda wildcards: 10 + int(wildcards.V) ** 3 // 10**10,
-    params:
-        n_eigenpairs=extended_eigenpairs,
-    script:
-        "../scripts/spectrum.py"
-
-
 rule fig4_data:
     input:
-        eigenpairs="results/{corpus}/spectra/V{V}_L{L}/mstar_extended.npz",
+        eigenpairs="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
         vocab="results/{corpus}/vocab/V{V}.tsv",
     output:
         eigenvalues="results/{corpus}/figures/V{V}_L{L}/fig4a_eigenvalues.csv",
@@ -46,11 +25,16 @@ rule fig4_data:
         ENV
     threads: 2
     resources:
-        # the eigenbasis, the embeddings and a unit copy (V x max_dim), and batches of scores
+        # the stored eigenvectors while the first max_dim are copied out; then those, the
+        # embeddings and a unit copy (V x max_dim), and batches of scores
         mem_mb=lambda wildcards: 1000
-        + int(4 * 8 * int(wildcards.V) * min(FIG4["max_dim"], int(wildcards.V)) / 1e6),
-        runtime=lambda wildcards: 10
-        + int(wildcards.V) * min(FIG4["max_dim"], int(wildcards.V)) // 10**6,
+        + int(
+            8
+            * int(wildcards.V)
+            * (spectrum_eigenpairs("mstar", int(wildcards.V)) + 3 * fig4_dims(wildcards))
+            / 1e6
+        ),
+        runtime=lambda wildcards: 10 + int(wildcards.V) * fig4_dims(wildcards) // 10**6,
     params:
         fig4=FIG4,
     script:
@@ -113,14 +97,33 @@ rule top1_figure:
         "../scripts/plot_top1.py"
 
 
+rule target_spectra_data:
+    input:
+        expand("results/{{corpus}}/spectra/V{{V}}_L{{L}}/{target}.npz", target=APPENDIX_TARGETS),
+    output:
+        "results/{corpus}/figures/V{V}_L{L}/target_spectra.csv",
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}/target_spectra_data.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}/target_spectra_data.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        # only the eigenvalues are read
+        mem_mb=1000,
+        runtime=5,
+    params:
+        targets=APPENDIX_TARGETS,
+        rank=APPENDIX["spectra_rank"],
+    script:
+        "../scripts/target_spectra.py"
+
+
 rule target_spectra:
     input:
-        expand(
-            "results/{{corpus}}/spectra/V{{V}}_L{{L}}/{target}_extended.npz",
-            target=APPENDIX_TARGETS,
-        ),
+        "results/{corpus}/figures/V{V}_L{L}/target_spectra.csv",
     output:
-        csv="results/{corpus}/figures/V{V}_L{L}/target_spectra.csv",
         pdf="results/{corpus}/figures/V{V}_L{L}/target_spectra.pdf",
         png=report(
             "results/{corpus}/figures/V{V}_L{L}/target_spectra.png",
@@ -135,24 +138,42 @@ rule target_spectra:
         ENV
     threads: 1
     resources:
-        # only the eigenvalues are read
         mem_mb=1000,
         runtime=5,
     params:
         style=config["figures"]["style"],
-        targets=APPENDIX_TARGETS,
-        rank=APPENDIX["spectra_rank"],
     script:
-        "../scripts/target_spectra.py"
+        "../scripts/plot_target_spectra.py"
 
 
-rule embedding_overlap:
+rule embedding_overlap_data:
     input:
         expand(
             "results/{{corpus}}/embeddings/V{{V}}_L{{L}}_d{{d}}/{model}.txt", model=OVERLAP_MODELS
         ),
     output:
-        csv="results/{corpus}/figures/V{V}_L{L}_d{d}/overlap.csv",
+        "results/{corpus}/figures/V{V}_L{L}_d{d}/overlap.csv",
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}_d{d}/overlap_data.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/overlap_data.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: 1000 + int(8 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
+        runtime=5,
+    params:
+        pairs=APPENDIX["overlap_pairs"],
+        n_vectors=APPENDIX["overlap_vectors"],
+    script:
+        "../scripts/embedding_overlap.py"
+
+
+rule embedding_overlap:
+    input:
+        "results/{corpus}/figures/V{V}_L{L}_d{d}/overlap.csv",
+    output:
         pdf="results/{corpus}/figures/V{V}_L{L}_d{d}/overlap.pdf",
         png=report(
             "results/{corpus}/figures/V{V}_L{L}_d{d}/overlap.png",
@@ -167,14 +188,12 @@ rule embedding_overlap:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1000 + int(8 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
+        mem_mb=1000,
         runtime=5,
     params:
         style=config["figures"]["style"],
-        pairs=APPENDIX["overlap_pairs"],
-        n_vectors=APPENDIX["overlap_vectors"],
     script:
-        "../scripts/embedding_overlap.py"
+        "../scripts/plot_overlap.py"
 
 
 rule linear:

@@ -4,6 +4,11 @@ from qwemflow.provenance import git_state
 
 # The code's identity, as a param: a new commit or an edited checkout remakes the record
 GIT = git_state(workflow.basedir)
+# The config that made the numbers: figure styling is left out, so restyling redraws figures only
+NUMBERS_CONFIG = {
+    **config,
+    "figures": {key: value for key, value in config["figures"].items() if key != "style"},
+}
 
 
 rule provenance:
@@ -24,7 +29,7 @@ rule provenance:
         mem_mb=500,
         runtime=5,
     params:
-        config=config,
+        config=NUMBERS_CONFIG,
         git=GIT,
     script:
         "../scripts/provenance.py"
@@ -64,9 +69,9 @@ rule results_summary:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards, input: 1000
-        + int(3 * mb(input.tokens))
-        + int(8 * 8 * int(wildcards.V) ** 2 / 1e6 / 10),
+        # M*'s eigenvectors are read whole (up to V x V) to take the top few
+        mem_mb=lambda wildcards, input: dense_mem_mb(wildcards, copies=1)
+        + int(3 * mb(input.tokens)),
         runtime=10,
     params:
         runs=list(config["dynamics"]["runs"]),

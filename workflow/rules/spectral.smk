@@ -14,10 +14,11 @@ rule spectrum:
         ENV
     threads: 2
     resources:
-        mem_mb=dense_mem_mb,
+        mem_mb=spectrum_mem_mb,
         runtime=lambda wildcards: 10 + int(wildcards.V) ** 3 // 10**10,
     params:
-        n_eigenpairs=lambda wildcards: min(config["spectral"]["n_eigenpairs"], int(wildcards.V)),
+        # one decomposition per target for all its readers: embeddings, Figure 4, the dynamics
+        n_eigenpairs=lambda wildcards: spectrum_eigenpairs(wildcards.target, int(wildcards.V)),
     script:
         "../scripts/spectrum.py"
 

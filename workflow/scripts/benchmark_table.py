@@ -4,7 +4,7 @@ import pandas as pd
 
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
-from qwemflow.plots import summary_table, table_markdown
+from qwemflow.summary import summary_table, table_markdown
 
 log = log_to(snakemake.log[0])
 benchmarks = pd.concat([pd.read_csv(path) for path in snakemake.input], ignore_index=True)

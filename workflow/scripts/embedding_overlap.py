@@ -5,17 +5,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
 from qwemflow.linear import rows_in_order, singular_vector_overlap
-from qwemflow.linear_plots import overlap_figure, save_numbers_and_figure
-from qwemflow.plots import use_style
 from qwemflow.spectral import load_word2vec
 
 log = log_to(snakemake.log[0])
-use_style(snakemake.params.style)
-w = snakemake.wildcards
 embeddings = {Path(path).stem: load_word2vec(path) for path in snakemake.input}
-n_vectors = min(snakemake.params.n_vectors, int(w.d))
+n_vectors = min(snakemake.params.n_vectors, int(snakemake.wildcards.d))
 tables = []
 for first, second in snakemake.params.pairs:
     words = embeddings[first][0]
@@ -44,10 +41,5 @@ for first, second in snakemake.params.pairs:
             }
         )
     )
-overlaps = pd.concat(tables, ignore_index=True)
-figure = overlap_figure(
-    overlaps, f"Singular-vector overlaps, {w.corpus} (V = {w.V}, L = {w.L}, d = {w.d})"
-)
-save_numbers_and_figure(
-    overlaps, figure, snakemake.output.csv, snakemake.output.pdf, snakemake.output.png
-)
+with atomic_output(snakemake.output[0]) as tmp:
+    pd.concat(tables, ignore_index=True).to_csv(tmp, index=False)

@@ -7,14 +7,10 @@ import pandas as pd
 
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
+from qwemflow.linear import top_singular_overlap
 from qwemflow.provenance import provenance_markdown
 from qwemflow.spectral import load_word2vec
-from qwemflow.summary import (
-    corpus_statistics,
-    markdown_to_html,
-    results_markdown,
-    top_singular_overlap,
-)
+from qwemflow.summary import corpus_statistics, markdown_to_html, results_markdown
 from qwemflow.vocab import read_word_counts
 
 log = log_to(snakemake.log[0])

@@ -3,13 +3,10 @@
 import numpy as np
 import pandas as pd
 
+from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
-from qwemflow.linear_plots import save_numbers_and_figure, target_spectra_figure
-from qwemflow.plots import use_style
 
 log = log_to(snakemake.log[0])
-use_style(snakemake.params.style)
-w = snakemake.wildcards
 tables = []
 for target, path in zip(snakemake.params.targets, snakemake.input, strict=True):
     with np.load(path) as spectrum:
@@ -31,10 +28,5 @@ for target, path in zip(snakemake.params.targets, snakemake.input, strict=True):
             }
         )
     )
-spectra = pd.concat(tables, ignore_index=True)
-figure = target_spectra_figure(
-    spectra, f"Normalized spectra of the targets, {w.corpus} (V = {w.V}, L = {w.L})"
-)
-save_numbers_and_figure(
-    spectra, figure, snakemake.output.csv, snakemake.output.pdf, snakemake.output.png
-)
+with atomic_output(snakemake.output[0]) as tmp:
+    pd.concat(tables, ignore_index=True).to_csv(tmp, index=False)
