@@ -79,8 +79,15 @@ def nearest_words(
 def solve_analogies(unit: np.ndarray, a, b, c, batch_size: int) -> np.ndarray:
     """3CosAdd answer to a:b :: c:? for index arrays a, b, c: the row of `unit` with the largest
     cosine to b - a + c, never a, b or c. The query's own norm does not change the argmax, so it
-    is left unnormalized."""
-    return nearest_words(unit, unit[b] - unit[a] + unit[c], (a, b, c), batch_size)[0]
+    is left unnormalized. The queries are formed a batch at a time: the paper protocol has
+    quadratically many questions."""
+    answers = np.empty(len(a), dtype=np.intp)
+    for start in range(0, len(a), batch_size):
+        rows = slice(start, start + batch_size)
+        queries = unit[b[rows]] - unit[a[rows]] + unit[c[rows]]
+        excluded = (a[rows], b[rows], c[rows])
+        answers[rows] = nearest_words(unit, queries, excluded, batch_size)[0]
+    return answers
 
 
 def read_analogy_sections(path) -> dict[str, list[tuple[str, str, str, str]]]:
