@@ -30,6 +30,7 @@ include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/linear.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/scale_study.smk"
 
 
 rule all:

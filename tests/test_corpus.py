@@ -13,6 +13,7 @@ import pytest
 from qwemflow.corpus import (
     CorpusFormatError,
     corpus_format,
+    corpus_prefix,
     iter_documents,
     iter_tokenized_articles,
     iter_wiki_pages,
@@ -404,3 +405,19 @@ def test_tally_counts_documents_read_and_kept(bundled_dump):
     tally = Counter()
     kept = list(iter_tokenized_articles(bundled_dump, min_words=5000, tally=tally))
     assert tally["kept"] == len(kept) and tally["documents"] == 106 > len(kept)
+
+
+def test_corpus_prefix_is_the_first_words_with_the_last_article_cut():
+    articles = [["a", "b", "c"], ["d", "e"], ["f", "g", "h", "i"]]
+    assert list(corpus_prefix(iter(articles), 3)) == [["a", "b", "c"]]
+    assert list(corpus_prefix(iter(articles), 6)) == [["a", "b", "c"], ["d", "e"], ["f"]]
+    # nested: each prefix starts the next one
+    words = [w for article in corpus_prefix(iter(articles), 8) for w in article]
+    assert words == list("abcdefgh")
+
+
+def test_corpus_prefix_longer_than_the_corpus_is_an_error_naming_it():
+    with pytest.raises(ValueError, match=r"corpus X has 9 words, fewer than the 10 asked"):
+        list(corpus_prefix(iter([["a"] * 4, ["b"] * 5]), 10, "corpus X"))
+    with pytest.raises(ValueError, match="positive"):
+        list(corpus_prefix(iter([["a"]]), 0))

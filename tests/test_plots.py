@@ -9,10 +9,11 @@ import pandas as pd
 from matplotlib.colors import to_hex
 
 from qwemflow.paper import PAPER_EIGENFEATURES
-from qwemflow.plots import fig2_figure, save_figure, singular_value_curves
+from qwemflow.plots import fig2_figure, save_figure, scale_study_figure, singular_value_curves
 from qwemflow.summary import (
     eigenfeature_markdown,
     results_markdown,
+    scale_study_table,
     topic_words_found,
 )
 
@@ -153,3 +154,40 @@ def test_summary_imports_no_plotting_library():
     """The text outputs (summary, benchmark table) run without matplotlib loaded."""
     check = "import qwemflow.summary, sys; assert 'matplotlib' not in sys.modules"
     subprocess.run([sys.executable, "-c", check], check=True)
+
+
+def _scores(model: str, score: float, n_questions: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            ("analogy-paper", "full", score, n_questions),
+            ("analogy-paper", "capital-common-countries", 1.0, 10),
+            ("analogy-classic", "full", 0.99, n_questions),
+        ],
+        columns=["benchmark", "category", "score", "n_questions"],
+    ).assign(model=model)
+
+
+def test_scale_study_table_takes_each_point_s_overall_paper_score(tmp_path):
+    points = [
+        {
+            "corpus": "wiki",
+            "words": 8_000_000,
+            "benchmarks": pd.concat([_scores("qwem", 0.6, 5000), _scores("sgns", 0.7, 5000)]),
+        },
+        {
+            "corpus": "wiki/prefix2000000",
+            "words": 2_000_000,
+            "benchmarks": pd.concat([_scores("sgns", 0.4, 3000), _scores("qwem", 0.3, 3000)]),
+        },
+    ]
+    table = scale_study_table(points)
+    assert list(table["words"]) == [2_000_000, 2_000_000, 8_000_000, 8_000_000]
+    assert list(table["model"]) == ["sgns", "qwem", "sgns", "qwem"]  # the table's model order
+    assert list(table["label"]) == ["word2vec (gensim)", "QWEM"] * 2
+    assert list(table["accuracy"]) == [0.4, 0.3, 0.7, 0.6]
+    assert list(table["n_questions"]) == [3000, 3000, 5000, 5000]
+    figure = scale_study_figure(table, "scale")
+    labels = [tick.get_text() for tick in figure.axes[0].get_xticklabels()]
+    assert labels == ["2M words\n3,000 questions", "8M words\n5,000 questions"]
+    save_figure(figure, tmp_path / "scale.pdf", tmp_path / "scale.png")
+    assert (tmp_path / "scale.png").stat().st_size > 0

@@ -4,6 +4,7 @@ import bz2
 import hashlib
 import itertools
 import json
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -17,7 +18,7 @@ from conftest import REPO, make_dump_mirror, run_snakemake, workflow_dir
 from gensim.models import KeyedVectors
 from http_server import FileServer
 
-from qwemflow.corpus import iter_tokenized_articles
+from qwemflow.corpus import iter_tokenized_articles, read_articles
 from qwemflow.evaluate import CATEGORY_NAMES, classic_protocol_analogies, read_similarity_pairs
 from qwemflow.sources import gensim_test_data
 from qwemflow.vocab import read_word_counts
@@ -112,6 +113,82 @@ def test_documented_default_numbers_are_those_of_this_commits_run(default_run):
     documented = (REPO / "docs/usage.md").read_text()
     assert len(rows) == 7  # the header and six models
     assert [row for row in rows if row not in documented] == []
+
+
+def test_scale_study_on_nested_prefixes(tmp_path, default_run):
+    """`snakemake scale_study`: each prefix is the corpus's first N words, run as a corpus with
+    its own vocabulary; the whole corpus's point is the default run's own table."""
+    workdir = tmp_path / "run"
+    shutil.copytree(default_run, workdir, symlinks=True)
+    run_snakemake(workdir, "--cores", "2", "scale_study")
+    figures = workdir / f"{SAMPLE}/figures/V2000_L16_d50"
+    table = pd.read_csv(figures / "scale_study.csv")
+    assert (figures / "scale_study.png").stat().st_size > 0
+    assert (figures / "scale_study.pdf").stat().st_size > 0
+
+    whole = sum(
+        sum(read_word_counts(path).values())
+        for path in (default_run / f"{SAMPLE}/text").glob("*.wordcounts.tsv")
+    )
+    points = table.groupby("corpus", sort=False).first()
+    assert list(points.index) == [
+        "enwiki-sample/prefix100000",
+        "enwiki-sample/prefix250000",
+        "enwiki-sample",
+    ]
+    assert list(points["words"]) == [100_000, 250_000, whole]
+    assert table.groupby("corpus").size().eq(5).all()
+    # fewer words, a vocabulary of rarer words, fewer of the questions kept
+    assert list(points["n_questions"]) == sorted(points["n_questions"])
+    assert points["n_questions"].iloc[0] < points["n_questions"].iloc[-1]
+
+    ours = pd.read_csv(default_run / f"{SAMPLE}/eval/V2000_L16_d50/table.csv")
+    full = table[table["corpus"] == "enwiki-sample"].set_index("label")["accuracy"]
+    expected = ours.set_index("model").loc[full.index, "Google analogies"]
+    np.testing.assert_allclose(full.to_numpy(), expected.to_numpy(), rtol=1e-12)
+
+    parent = [
+        word
+        for part in sorted((default_run / f"{SAMPLE}/text").glob("*.txt.gz"))
+        for article in read_articles(part)
+        for word in article
+    ]
+    prefix = workdir / f"{SAMPLE}/prefix250000"
+    words = [word for article in read_articles(prefix / "text/001.txt.gz") for word in article]
+    assert words == parent[:250_000]
+    vocab = read_word_counts(prefix / "vocab/V2000.tsv")
+    assert len(vocab) == 2000 and sum(vocab.values()) < 250_000
+    assert vocab != read_word_counts(default_run / f"{SAMPLE}/vocab/V2000.tsv")
+
+
+def test_prefix_longer_than_the_corpus_fails_naming_it(tmp_path, default_run):
+    workdir = tmp_path / "run"
+    shutil.copytree(default_run, workdir, symlinks=True)
+    target = f"{SAMPLE}/prefix900000000/text/001.txt.gz"
+    result = run_snakemake(workdir, "--cores", "1", target, check=False)
+    assert result.returncode != 0
+    log = (workdir / "logs/enwiki-sample/prefix900000000/text/prefix.log").read_text()
+    assert "fewer than the 900000000 asked of its prefix" in log
+    assert "corpus enwiki-sample" in log
+    written = workdir / f"{SAMPLE}/prefix900000000/text"
+    assert not written.exists() or not list(written.iterdir())
+
+
+def test_spectrum_and_dynamics_run_on_another_array_library(tmp_path, default_run):
+    """compute.library array-api-strict (the standard's bare namespace) through the real rules:
+    M* diagonalized whole and QWEM trained on it give the numpy run's numbers."""
+    workdir = tmp_path / "run"
+    shutil.copytree(default_run, workdir, symlinks=True)
+    (workdir / "strict.yaml").write_text("compute: {library: array-api-strict}\n")
+    run = f"{SAMPLE}/dynamics/V2000_L16_d50/qwem.npz"
+    run_snakemake(workdir, run, "--cores", "2", "--configfile", str(workdir / "strict.yaml"))
+    for log in ["spectra/V2000_L16/mstar.log", "dynamics/V2000_L16_d50/qwem.log"]:
+        assert "array_api_strict on" in (workdir / "logs/enwiki-sample" / log).read_text()
+    with np.load(workdir / run) as strict, np.load(default_run / run) as numpy_run:
+        np.testing.assert_allclose(strict["loss"], numpy_run["loss"], rtol=1e-9)
+        np.testing.assert_allclose(
+            strict["singular_values"], numpy_run["singular_values"], rtol=1e-8, atol=1e-12
+        )
 
 
 def test_second_run_has_nothing_to_do(default_run):

@@ -17,6 +17,15 @@ import numpy as np
 
 DEVICES = ("cpu", "cuda")
 DTYPES = ("float64", "float32")
+# auto: numpy on cpu; on cuda PyTorch, else CuPy. array-api-strict is the standard's reference
+# namespace (numpy underneath): code that runs on it uses nothing outside the standard.
+LIBRARIES = {
+    "auto": DEVICES,
+    "numpy": ("cpu",),
+    "torch": DEVICES,
+    "cupy": ("cuda",),
+    "array-api-strict": ("cpu",),
+}
 
 
 class BackendUnavailable(RuntimeError):
@@ -39,33 +48,68 @@ class Backend:
     def __str__(self) -> str:
         """For the logs, e.g. 'numpy on cpu, float64'."""
         library = self.xp.__name__.removeprefix("array_api_compat.")
-        return f"{library} on {self.device}, {getattr(self.dtype, '__name__', self.dtype)}"
+        device = "its default device" if self.device is None else self.device
+        dtype = getattr(self.dtype, "__name__", str(self.dtype)).rsplit(".", 1)[-1]
+        return f"{library} on {device}, {dtype}"
 
 
-def resolve_backend(compute: Mapping[str, str] | None = None) -> Backend:
-    """The backend of config `compute` ({device: cpu | cuda, dtype: float64 | float32}, by default
-    cpu and float64): numpy for cpu, PyTorch on the GPU for cuda (CuPy where PyTorch is not
-    installed). Raises BackendUnavailable, naming the config key, when cuda is asked of a machine
-    without a GPU or a library to drive it."""
-    compute = {"device": "cpu", "dtype": "float64", **(compute or {})}
-    device, dtype = compute["device"], compute["dtype"]
+def check_compute(compute: Mapping[str, str] | None = None) -> dict[str, str]:
+    """config `compute` with its defaults filled in ({device: cpu, dtype: float64, library:
+    auto}); a value or a device/library pair that cannot work is an error naming the key."""
+    compute = {"device": "cpu", "dtype": "float64", "library": "auto", **(compute or {})}
+    device, dtype, library = compute["device"], compute["dtype"], compute["library"]
     if device not in DEVICES:
         raise ValueError(f"config compute.device is {device!r}; use one of {', '.join(DEVICES)}")
     if dtype not in DTYPES:
         raise ValueError(f"config compute.dtype is {dtype!r}; use one of {', '.join(DTYPES)}")
+    if library not in LIBRARIES:
+        raise ValueError(
+            f"config compute.library is {library!r}; use one of {', '.join(LIBRARIES)}"
+        )
+    if device not in LIBRARIES[library]:
+        raise ValueError(
+            f"config compute.library {library!r} does not run on compute.device {device!r}"
+            f" (it runs on {' or '.join(LIBRARIES[library])})"
+        )
+    return compute
+
+
+def resolve_backend(compute: Mapping[str, str] | None = None) -> Backend:
+    """The backend of config `compute` ({device: cpu | cuda, dtype: float64 | float32, library:
+    auto | numpy | torch | cupy | array-api-strict}, by default numpy on the CPU in float64): for
+    cuda, PyTorch on the GPU (CuPy where PyTorch is not installed) unless a library is named.
+    Raises BackendUnavailable, naming the config key, when the device or library is missing."""
+    compute = check_compute(compute)
+    device, dtype, library = compute["device"], compute["dtype"], compute["library"]
+    if library == "array-api-strict":
+        require("array_api_strict", library, "pip install array-api-strict")
+        import array_api_strict
+
+        return Backend(array_api_strict, None, getattr(array_api_strict, dtype))
+    if library == "torch" and device == "cpu":
+        require("torch", library, "pip install 'qwemflow[gpu]'")
+        return torch_backend("cpu", dtype)
     if device == "cpu":
         return Backend(array_api_compat.numpy, "cpu", getattr(np, dtype))
-    return cuda_backend(dtype)
+    return cuda_backend(dtype, library)
 
 
-def cuda_backend(dtype: str) -> Backend:
-    """PyTorch on the first CUDA GPU, or CuPy where PyTorch is not installed."""
+def require(module: str, library: str, install: str) -> None:
+    """BackendUnavailable, naming compute.library, when the module it needs is not installed."""
+    if importlib.util.find_spec(module) is None:
+        raise BackendUnavailable(
+            f"config compute.library is {library!r}, but {module} is not installed ({install})"
+        )
+
+
+def cuda_backend(dtype: str, library: str = "auto") -> Backend:
+    """PyTorch on the first CUDA GPU, or CuPy where PyTorch is not installed (or where library
+    names it)."""
     advice = (
         "run on a machine with an NVIDIA GPU and PyTorch built for CUDA"
         " (pip install 'qwemflow[gpu]'), or set compute.device: cpu"
     )
-    if importlib.util.find_spec("torch") is not None:
-        import array_api_compat.torch
+    if library != "cupy" and importlib.util.find_spec("torch") is not None:
         import torch
 
         if not torch.cuda.is_available():
@@ -73,8 +117,8 @@ def cuda_backend(dtype: str) -> Backend:
                 f"config compute.device is 'cuda', but PyTorch {torch.__version__} finds no CUDA GPU"
                 f" on this machine; {advice}"
             )
-        return Backend(array_api_compat.torch, torch.device("cuda"), getattr(torch, dtype))
-    if importlib.util.find_spec("cupy") is not None:
+        return torch_backend("cuda", dtype)
+    if library != "torch" and importlib.util.find_spec("cupy") is not None:
         import array_api_compat.cupy
         import cupy
 
@@ -87,9 +131,22 @@ def cuda_backend(dtype: str) -> Backend:
                 f"config compute.device is 'cuda', but CuPy finds no CUDA GPU on this machine; {advice}"
             )
         return Backend(array_api_compat.cupy, None, getattr(cupy, dtype))
+    missing = {
+        "auto": "neither PyTorch nor CuPy is",
+        "torch": "PyTorch is not",
+        "cupy": "CuPy is not",
+    }
     raise BackendUnavailable(
-        f"config compute.device is 'cuda', but neither PyTorch nor CuPy is installed; {advice}"
+        f"config compute.device is 'cuda', but {missing[library]} installed; {advice}"
     )
+
+
+def torch_backend(device: str, dtype: str) -> Backend:
+    """PyTorch on the CPU or on the first CUDA GPU."""
+    import array_api_compat.torch
+    import torch
+
+    return Backend(array_api_compat.torch, torch.device(device), getattr(torch, dtype))
 
 
 def to_numpy(array: Any) -> np.ndarray:

@@ -529,6 +529,28 @@ def write_articles(
     return counts
 
 
+def corpus_prefix(
+    articles: Iterable[list[str]], n_words: int, source: str = "the corpus"
+) -> Iterator[list[str]]:
+    """The first n_words words of a corpus, its articles in order, the last one cut where the
+    count is reached: nested prefixes of one corpus, for a study of accuracy against size.
+
+    A corpus shorter than n_words is an error naming source: a prefix as long as the corpus
+    itself would only repeat the whole-corpus run under another name."""
+    if n_words <= 0:
+        raise ValueError(f"a corpus prefix needs a positive number of words, not {n_words}")
+    left = n_words
+    for tokens in articles:
+        if len(tokens) >= left:
+            yield tokens[:left]
+            return
+        left -= len(tokens)
+        yield tokens
+    raise ValueError(
+        f"{source} has {n_words - left} words, fewer than the {n_words} asked of its prefix"
+    )
+
+
 def read_articles(path: str | Path) -> Iterator[list[str]]:
     """Token lists of a text/{part}.txt.gz file written by write_articles (interned: a line of
     corpus.max_document_mb costs about 1.5 times its size, not 12)."""

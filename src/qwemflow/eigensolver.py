@@ -87,11 +87,12 @@ def few_enough_for_lanczos(size: int, k: int) -> bool:
     return 16 * (k + BUFFER) <= size
 
 
-def top_or_all_eigenpairs(matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def top_or_all_eigenpairs(matrix, k: int) -> tuple[Any, Any]:
     """The top k eigenpairs, cut from a full eigh when k is too many for block Lanczos: there
     top_eigenpairs would take LAPACK's subset solver, which costs more than all of them (V = 10,000
-    on 2 cores: 4,096 eigenpairs in 12.1 min, all 10,000 in 114 s)."""
-    if few_enough_for_lanczos(matrix.shape[0], k):
+    on 2 cores: 4,096 eigenpairs in 12.1 min, all 10,000 in 114 s). A matrix of another array
+    library than numpy is always diagonalized whole (top_eigenpairs)."""
+    if few_enough_for_lanczos(matrix.shape[0], k) or not array_api_compat.is_numpy_array(matrix):
         return top_eigenpairs(matrix, k)
     values, vectors = all_eigenpairs(matrix)
     if k == len(values):

@@ -398,6 +398,31 @@ def ablation_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
     return figure
 
 
+def scale_study_figure(table: pd.DataFrame, title: str) -> plt.Figure:
+    """Google-analogy accuracy against corpus size, a line per model; each size is labelled
+    with its number of questions."""
+    figure, axes = plt.subplots(figsize=(6.5, 4.2))
+    for label, rows in table.groupby("label", sort=False):
+        axes.plot(rows["words"], 100 * rows["accuracy"], marker="o", label=label)
+    sizes = table.drop_duplicates("words").sort_values("words")
+    axes.set_xscale("log")
+    axes.set_xticks(sizes["words"])
+    axes.set_xticklabels(
+        [
+            f"{words / 1e6:.3g}M words\n{n:,} questions"
+            for words, n in zip(sizes["words"], sizes["n_questions"], strict=True)
+        ],
+        fontsize=8,
+    )
+    axes.minorticks_off()
+    axes.set_xlabel("corpus size (nested prefixes of one corpus)")
+    axes.set_ylabel("Google analogies, paper protocol (%)")
+    axes.legend(fontsize=8)
+    axes.set_title(title, fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
 def performance_figure(jobs: pd.DataFrame, title: str, n_jobs: int = 25) -> plt.Figure:
     """Wall time and peak memory of the costliest jobs of the run (Snakemake benchmark files)."""
     top = jobs.head(n_jobs).iloc[::-1]

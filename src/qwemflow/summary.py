@@ -67,6 +67,32 @@ def table_markdown(summary: pd.DataFrame, caption: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def scale_study_table(points: list[dict]) -> pd.DataFrame:
+    """Google-analogy accuracy (paper protocol) of each model at each corpus size: one row per
+    (corpus, model), smallest corpus first. Each point is {"corpus": name, "words": its size,
+    "benchmarks": its models' benchmark rows}; the question count is the point's own, since each
+    prefix has its own vocabulary and so keeps its own share of the questions."""
+    rows = []
+    for point in sorted(points, key=lambda point: point["words"]):
+        benchmarks = point["benchmarks"]
+        overall = benchmarks[
+            (benchmarks["benchmark"] == "analogy-paper") & (benchmarks["category"] == "full")
+        ]
+        for model in [m for m in MODEL_LABELS if m in set(overall["model"])]:
+            row = overall[overall["model"] == model].iloc[0]
+            rows.append(
+                {
+                    "corpus": point["corpus"],
+                    "words": int(point["words"]),
+                    "model": model,
+                    "label": MODEL_LABELS[model],
+                    "accuracy": float(row["score"]),
+                    "n_questions": int(row["n_questions"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def topic_words_found(topic: str, top_words: str, bottom_words: str) -> list[str]:
     """The words of a topic's name (e.g. 'geography', 'cartography') that occur verbatim among an
     eigenvector's listed top or bottom words; the only evidence of a match the summary claims."""

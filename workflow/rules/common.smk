@@ -8,10 +8,12 @@ import sys
 import yaml
 from snakemake.utils import validate
 
+from qwemflow.backend import check_compute
 from qwemflow.eigensolver import few_enough_for_lanczos
 from qwemflow.sources import is_local, local_path, read_manifest
 
 validate(config, schema="../schemas/config.schema.yaml")
+check_compute(config["compute"])
 config["dynamics"]["runs"] = {
     name: run for name, run in config["dynamics"]["runs"].items() if run is not None
 }
@@ -88,12 +90,27 @@ for _pair in config["figures"]["appendix"]["overlap_pairs"]:
             raise ValueError(
                 f"config: figures.appendix.overlap_pairs names '{_model}', which this config does not build ({', '.join(MODELS)})"
             )
+_scale_models = ["sgns", *config["spectral"]["targets"], *config["dynamics"]["runs"]]
+for _model in config["scale_study"]["models"]:
+    if _model not in _scale_models:
+        raise ValueError(
+            f"config: scale_study.models names '{_model}', which this config does not build ({', '.join(_scale_models)})"
+        )
 ENV = "../../envs/qwemflow.yaml"
 
 
+# A corpus is a configured one, or a nested prefix of one (its first N words, the scale study's
+# points) whose results sit inside its own: results/<corpus>/prefix<N>/.
+CORPUS_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+PREFIX = r"prefix[0-9]+"
+PREFIX_CORPUS = re.compile(rf"{CORPUS_NAME}/{PREFIX}")
+PREFIX_PART = "001"
+
+
 wildcard_constraints:
-    corpus=r"[A-Za-z0-9][A-Za-z0-9._-]*",
+    corpus=rf"{CORPUS_NAME}(/{PREFIX})?",
     part=r"[0-9][0-9][0-9]+",
+    words=r"[0-9]+",
     V=r"[0-9]+",
     L=r"[0-9]+",
     d=r"[0-9]+",
@@ -108,15 +125,22 @@ def source_settings():
     return {} if source == "enwiki-sample" else config["corpus"][source]
 
 
-def manifest(wildcards):
-    """Rows of the corpus manifest; known only once the checkpoint that writes it has run."""
-    path = checkpoints.corpus_manifest.get(corpus=wildcards.corpus).output[0]
+def manifest(corpus):
+    """Rows of a corpus's manifest; known only once the checkpoint that writes it has run."""
+    path = checkpoints.corpus_manifest.get(corpus=corpus).output[0]
     return read_manifest(path)
+
+
+def corpus_parts(corpus):
+    """The parts of a corpus, in order: its manifest's, or the one part of a prefix corpus."""
+    if PREFIX_CORPUS.fullmatch(corpus):
+        return [PREFIX_PART]
+    return list(dict.fromkeys(row["part"] for row in manifest(corpus)))
 
 
 def part_rows(wildcards):
     """The manifest rows (files) of one part."""
-    rows = [row for row in manifest(wildcards) if row["part"] == wildcards.part]
+    rows = [row for row in manifest(wildcards.corpus) if row["part"] == wildcards.part]
     if not rows:
         raise ValueError(
             f"part {wildcards.part} is not in the manifest of corpus {wildcards.corpus}"
@@ -136,15 +160,11 @@ def part_source(wildcards):
     ]
 
 
-def parts(wildcards):
-    return list(dict.fromkeys(row["part"] for row in manifest(wildcards)))
-
-
 def part_files(pattern):
     """Input function: `pattern` (with {part}) for every part of the corpus."""
 
     def files(wildcards):
-        return expand(pattern, part=parts(wildcards), allow_missing=True)
+        return expand(pattern, part=corpus_parts(wildcards.corpus), allow_missing=True)
 
     return files
 
@@ -203,6 +223,34 @@ def word2vec_mem_mb(wildcards, input):
 
 def word2vec_runtime(wildcards, input):
     return 30 + int(mb(input.tokens) * config["word2vec"]["epochs"] / 100)
+
+
+def scale_study_points(wildcards):
+    """The scale study's corpora, smallest first: each prefix (scale_study.prefix_words), then
+    the whole corpus, with the files that give its size and its models' scores."""
+    setting = f"V{wildcards.V}_L{wildcards.L}_d{wildcards.d}"
+    prefixes = sorted(config["scale_study"]["prefix_words"])
+    return [
+        {
+            "corpus": corpus,
+            "wordcounts": expand(
+                f"results/{corpus}/text/{{part}}.wordcounts.tsv", part=corpus_parts(corpus)
+            ),
+            "evals": [
+                f"results/{corpus}/eval/{setting}/models/{model}.csv"
+                for model in config["scale_study"]["models"]
+            ],
+        }
+        for corpus in [f"{wildcards.corpus}/prefix{n}" for n in prefixes] + [wildcards.corpus]
+    ]
+
+
+def scale_study_inputs(wildcards):
+    return [
+        path
+        for point in scale_study_points(wildcards)
+        for path in point["wordcounts"] + point["evals"]
+    ]
 
 
 REPORT = "results/report.html"
@@ -266,8 +314,25 @@ def spectrum_eigenpairs(target, vocab_size):
     return min(wanted, vocab_size)
 
 
+def off_numpy():
+    """Whether the dense stages run on another array library than numpy (config compute), which
+    diagonalizes each target whole."""
+    return config["compute"]["device"] == "cuda" or config["compute"]["library"] not in (
+        "auto",
+        "numpy",
+    )
+
+
+def gpus():
+    """GPUs a job of the spectrum and dynamics stages asks for: one on cuda (on SLURM the
+    executor turns resource gpu into --gpus)."""
+    return 1 if config["compute"]["device"] == "cuda" else 0
+
+
 def spectrum_mem_mb(wildcards):
     """The target, and a full eigh's working copies when its eigenpairs are too many for Lanczos."""
     size = int(wildcards.V)
-    full = not few_enough_for_lanczos(size, spectrum_eigenpairs(wildcards.target, size))
+    full = off_numpy() or not few_enough_for_lanczos(
+        size, spectrum_eigenpairs(wildcards.target, size)
+    )
     return dense_mem_mb(wildcards, copies=6 if full else 4)

@@ -14,6 +14,8 @@ if config["corpus"]["source"] == "synthetic":
             "logs/{corpus}/text/{part}.log",
         benchmark:
             "benchmarks/{corpus}/text/{part}.tsv"
+        wildcard_constraints:
+            corpus=CORPUS_NAME,
         conda:
             ENV
         threads: 1
@@ -38,6 +40,8 @@ else:
             "logs/{corpus}/text/{part}.log",
         benchmark:
             "benchmarks/{corpus}/text/{part}.tsv"
+        wildcard_constraints:
+            corpus=CORPUS_NAME,
         conda:
             ENV
         threads: 1
@@ -52,6 +56,30 @@ else:
             max_document_mb=config["corpus"]["max_document_mb"],
         script:
             "../scripts/extract_text.py"
+
+
+# The scale study's corpora: the first N words of a corpus (scale_study.prefix_words).
+rule prefix_text:
+    input:
+        part_files("results/{corpus}/text/{part}.txt.gz"),
+    output:
+        text=f"results/{{corpus}}/prefix{{words}}/text/{PREFIX_PART}.txt.gz",
+        word_counts=f"results/{{corpus}}/prefix{{words}}/text/{PREFIX_PART}.wordcounts.tsv",
+    log:
+        "logs/{corpus}/prefix{words}/text/prefix.log",
+    benchmark:
+        "benchmarks/{corpus}/prefix{words}/text/prefix.tsv"
+    wildcard_constraints:
+        corpus=CORPUS_NAME,
+    conda:
+        ENV
+    threads: 1
+    resources:
+        # an article at a time, plus the prefix's word counts
+        mem_mb=1000 + int(5 * config["corpus"]["max_document_mb"]),
+        runtime=lambda wildcards: 10 + int(wildcards.words) // 10**7,
+    script:
+        "../scripts/prefix_text.py"
 
 
 rule vocabulary:

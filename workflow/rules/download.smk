@@ -14,6 +14,9 @@ checkpoint corpus_manifest:
         "logs/{corpus}/raw/manifest.log",
     benchmark:
         "benchmarks/{corpus}/raw/manifest.tsv"
+    wildcard_constraints:
+        # a prefix corpus has no manifest: its one part is cut from its corpus's text
+        corpus=CORPUS_NAME,
     conda:
         ENV
     threads: 1
@@ -39,6 +42,8 @@ rule download_part:
         "logs/{corpus}/raw/{filename}.log",
     benchmark:
         "benchmarks/{corpus}/raw/{filename}.tsv"
+    wildcard_constraints:
+        corpus=CORPUS_NAME,
     conda:
         ENV
     threads: 1

@@ -18,8 +18,7 @@ rule dynamics:
     resources:
         mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=9),
         runtime=lambda wildcards: 30 + int(wildcards.V) ** 2 * int(wildcards.d) // 10**8,
-        # compute.device cuda: one GPU per job (the SLURM executor turns it into --gpus=1)
-        gpu=1 if config["compute"]["device"] == "cuda" else 0,
+        gpu=gpus(),
     params:
         run=lambda wildcards: config["dynamics"]["runs"][wildcards.run],
         settings={key: value for key, value in config["dynamics"].items() if key != "runs"},

@@ -16,9 +16,11 @@ rule spectrum:
     resources:
         mem_mb=spectrum_mem_mb,
         runtime=lambda wildcards: 10 + int(wildcards.V) ** 3 // 10**10,
+        gpu=gpus(),
     params:
         # one decomposition per target for all its readers: embeddings, Figure 4, the dynamics
         n_eigenpairs=lambda wildcards: spectrum_eigenpairs(wildcards.target, int(wildcards.V)),
+        compute=config["compute"],
     script:
         "../scripts/spectrum.py"
 
