@@ -44,6 +44,7 @@ rule all:
 
 onsuccess:
     # A run that finished the whole DAG ends with its HTML report (snakemake's --report on the
-    # same config); partial runs (e.g. `snakemake counts`) leave it alone.
-    if all(os.path.exists(path) for path in rules.all.input):
+    # same config); runs of other targets (e.g. `snakemake counts`) leave it alone.
+    targets = workflow.dag_settings.targets
+    if (not targets or "all" in targets) and all(os.path.exists(p) for p in rules.all.input):
         write_report(REPORT)

@@ -120,7 +120,10 @@ def test_scale_study_on_nested_prefixes(tmp_path, default_run):
     its own vocabulary; the whole corpus's point is the default run's own table."""
     workdir = tmp_path / "run"
     shutil.copytree(default_run, workdir, symlinks=True)
+    report = (workdir / "results/report.html").stat().st_mtime_ns
     run_snakemake(workdir, "--cores", "2", "scale_study")
+    # another target than the default leaves the report of the default run alone
+    assert (workdir / "results/report.html").stat().st_mtime_ns == report
     figures = workdir / f"{SAMPLE}/figures/V2000_L16_d50"
     table = pd.read_csv(figures / "scale_study.csv")
     assert (figures / "scale_study.png").stat().st_size > 0

@@ -399,11 +399,15 @@ def ablation_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
 
 
 def scale_study_figure(table: pd.DataFrame, title: str) -> plt.Figure:
-    """Google-analogy accuracy against corpus size, a line per model; each size is labelled
-    with its number of questions."""
+    """Google-analogy accuracy against corpus size, a line per model (each its own marker, so
+    that models on the same points stay visible); each size is labelled with its number of
+    questions."""
     figure, axes = plt.subplots(figsize=(6.5, 4.2))
-    for label, rows in table.groupby("label", sort=False):
-        axes.plot(rows["words"], 100 * rows["accuracy"], marker="o", label=label)
+    markers = ["o", "s", "^", "D", "v", "P", "X"]
+    for (label, rows), marker in zip(table.groupby("label", sort=False), markers * 2, strict=False):
+        axes.plot(
+            rows["words"], 100 * rows["accuracy"], marker=marker, fillstyle="none", label=label
+        )
     sizes = table.drop_duplicates("words").sort_values("words")
     axes.set_xscale("log")
     axes.set_xticks(sizes["words"])
