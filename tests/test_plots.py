@@ -12,6 +12,7 @@ from qwemflow.paper import PAPER_EIGENFEATURES
 from qwemflow.plots import fig2_figure, save_figure, scale_study_figure, singular_value_curves
 from qwemflow.summary import (
     eigenfeature_markdown,
+    job_benchmarks,
     results_markdown,
     scale_study_table,
     topic_words_found,
@@ -191,3 +192,16 @@ def test_scale_study_table_takes_each_point_s_overall_paper_score(tmp_path):
     assert labels == ["2M words\n3,000 questions", "8M words\n5,000 questions"]
     save_figure(figure, tmp_path / "scale.pdf", tmp_path / "scale.png")
     assert (tmp_path / "scale.png").stat().st_size > 0
+
+
+def test_job_benchmarks_leave_out_the_skipped_folders(tmp_path):
+    header = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
+    for job, seconds in [("spectra/mstar", 3.0), ("prefix2000/spectra/mstar", 9.0), ("vocab", 1.0)]:
+        path = tmp_path / f"{job}.tsv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header + f"{seconds}\t0:00:03\t100\t1\t1\t1\t0\t0\t50\t2.5\n")
+    every = job_benchmarks(tmp_path)
+    assert list(every["job"]) == ["prefix2000/spectra/mstar", "spectra/mstar", "vocab"]
+    own = job_benchmarks(tmp_path, skip=r"prefix[0-9]+")
+    assert list(own["job"]) == ["spectra/mstar", "vocab"]
+    assert list(own["seconds"]) == [3.0, 1.0] and list(own["cpu_seconds"]) == [2.5, 2.5]

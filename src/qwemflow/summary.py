@@ -4,6 +4,7 @@ only, so no plotting library is imported; the figures take their labels and cell
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
@@ -226,11 +227,15 @@ def markdown_to_html(text: str, title: str) -> str:
     return f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{title}</title><style>{style}</style></head><body>\n{body}\n</body></html>\n"
 
 
-def job_benchmarks(benchmarks_dir: str | Path) -> pd.DataFrame:
-    """Every job's Snakemake benchmark file (wall time, peak memory), one row per job."""
+def job_benchmarks(benchmarks_dir: str | Path, skip: str | None = None) -> pd.DataFrame:
+    """Every job's Snakemake benchmark file (wall time, peak memory), one row per job; skip, a
+    regular expression, leaves out the folders right under benchmarks_dir whose names it matches
+    (a corpus's prefix corpora, which are another study's jobs)."""
     root = Path(benchmarks_dir)
     rows = []
     for path in sorted(root.rglob("*.tsv")):
+        if skip is not None and re.fullmatch(skip, path.relative_to(root).parts[0]):
+            continue
         measured = pd.read_csv(path, sep="\t")
         rows.append(
             {

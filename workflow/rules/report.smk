@@ -108,6 +108,8 @@ rule performance:
         runtime=5,
     params:
         benchmarks=["benchmarks/{corpus}", "benchmarks/datasets"],
+        # the scale study's prefix corpora have their benchmarks inside the corpus's own
+        skip=PREFIX,
         style=config["figures"]["style"],
     script:
         "../scripts/performance.py"

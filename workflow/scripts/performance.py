@@ -12,7 +12,11 @@ from qwemflow.summary import job_benchmarks
 log = log_to(snakemake.log[0])
 use_style(snakemake.params.style)
 jobs = pd.concat(
-    [job_benchmarks(path) for path in snakemake.params.benchmarks if Path(path).is_dir()],
+    [
+        job_benchmarks(path, skip=snakemake.params.skip)
+        for path in snakemake.params.benchmarks
+        if Path(path).is_dir()
+    ],
     ignore_index=True,
 )
 jobs = jobs.sort_values("seconds", ascending=False, ignore_index=True)
