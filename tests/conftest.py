@@ -105,3 +105,11 @@ def make_dump_mirror(
         text = "\n".join(lines) + "\n"
         (dated / f"enwiki-{date}-{algorithm}sums.txt").write_text(text)
         (latest / f"enwiki-latest-{algorithm}sums.txt").write_text(text)
+
+
+def cuda_torch():
+    """PyTorch, on a machine with a CUDA GPU; the calling test is skipped elsewhere."""
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA GPU on this machine")
+    return torch

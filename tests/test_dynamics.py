@@ -2,6 +2,7 @@ import array_api_strict
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import cuda_torch
 from gensim.models import KeyedVectors
 
 from qwemflow.backend import Backend, to_numpy
@@ -322,16 +323,22 @@ def test_divergence_is_a_clear_error():
 
 
 def array_library(name):
-    """A converter of numpy arrays to the array library `name` (CPU), and that library's backend."""
+    """The backend of the array library `name`: array_api_strict, torch (on the CPU) or
+    torch-cuda (on a GPU)."""
     if name == "array_api_strict":
         return Backend(array_api_strict, None, array_api_strict.float64)
-    torch = pytest.importorskip("torch")  # not installed in CI: the GPU extra
+    if name == "torch-cuda":
+        torch = cuda_torch()
+        device = torch.device("cuda")
+    else:
+        torch = pytest.importorskip("torch")  # not installed in CI: the GPU extra
+        device = torch.device("cpu")
     import array_api_compat.torch
 
-    return Backend(array_api_compat.torch, torch.device("cpu"), torch.float64)
+    return Backend(array_api_compat.torch, device, torch.float64)
 
 
-LIBRARIES = ["array_api_strict", "torch"]
+LIBRARIES = ["array_api_strict", "torch", pytest.param("torch-cuda", marks=pytest.mark.gpu)]
 
 
 @pytest.mark.parametrize("library", LIBRARIES)

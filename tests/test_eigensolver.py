@@ -3,7 +3,7 @@ import logging
 import numpy as np
 import pytest
 import scipy.linalg
-from conftest import run_snakemake, workflow_dir
+from conftest import cuda_torch, run_snakemake, workflow_dir
 
 from qwemflow import eigensolver
 from qwemflow.eigensolver import (
@@ -168,13 +168,20 @@ def test_dag_spectrum_of_a_5000_word_mstar_comes_from_block_lanczos(tmp_path):
     assert np.abs(m @ vectors - vectors * values).max() < 1e-3 * abs(values[-1])
 
 
-@pytest.mark.parametrize("library", ["array_api_strict", "torch"])
+@pytest.mark.parametrize(
+    "library", ["array_api_strict", "torch", pytest.param("torch-cuda", marks=pytest.mark.gpu)]
+)
 def test_eigenpairs_are_the_same_on_every_array_library(library):
     """all_eigenpairs and top_eigenpairs of another array library's matrix (the GPU path: its own
     eigh, cut to the top k) agree with numpy's LAPACK, eigenvectors up to sign."""
     if library == "torch":
         torch = pytest.importorskip("torch")  # not installed in CI: the GPU extra
         convert = torch.asarray
+    elif library == "torch-cuda":
+        torch = cuda_torch()
+
+        def convert(array):
+            return torch.asarray(array, device="cuda")
     else:
         import array_api_strict
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO, make_dump_mirror, run_snakemake, workflow_dir
+from conftest import REPO, cuda_torch, make_dump_mirror, run_snakemake, workflow_dir
 from gensim.models import KeyedVectors
 from http_server import FileServer
 
@@ -177,16 +177,26 @@ def test_prefix_longer_than_the_corpus_fails_naming_it(tmp_path, default_run):
     assert not written.exists() or not list(written.iterdir())
 
 
-def test_spectrum_and_dynamics_run_on_another_array_library(tmp_path, default_run):
-    """compute.library array-api-strict (the standard's bare namespace) through the real rules:
-    M* diagonalized whole and QWEM trained on it give the numpy run's numbers."""
+@pytest.mark.parametrize(
+    ("compute", "logged"),
+    [
+        ("{library: array-api-strict}", "array_api_strict on"),
+        pytest.param("{device: cuda}", "torch on cuda", marks=pytest.mark.gpu),
+    ],
+)
+def test_spectrum_and_dynamics_run_on_another_array_library(tmp_path, default_run, compute, logged):
+    """compute off numpy through the real rules (array-api-strict, the standard's bare namespace;
+    on a GPU, PyTorch on CUDA): M* diagonalized whole and QWEM trained on it give the numpy
+    run's numbers."""
+    if "cuda" in compute:
+        cuda_torch()
     workdir = tmp_path / "run"
     shutil.copytree(default_run, workdir, symlinks=True)
-    (workdir / "strict.yaml").write_text("compute: {library: array-api-strict}\n")
+    (workdir / "compute.yaml").write_text(f"compute: {compute}\n")
     run = f"{SAMPLE}/dynamics/V2000_L16_d50/qwem.npz"
-    run_snakemake(workdir, run, "--cores", "2", "--configfile", str(workdir / "strict.yaml"))
+    run_snakemake(workdir, run, "--cores", "2", "--configfile", str(workdir / "compute.yaml"))
     for log in ["spectra/V2000_L16/mstar.log", "dynamics/V2000_L16_d50/qwem.log"]:
-        assert "array_api_strict on" in (workdir / "logs/enwiki-sample" / log).read_text()
+        assert logged in (workdir / "logs/enwiki-sample" / log).read_text()
     with np.load(workdir / run) as strict, np.load(default_run / run) as numpy_run:
         np.testing.assert_allclose(strict["loss"], numpy_run["loss"], rtol=1e-9)
         np.testing.assert_allclose(
