@@ -7,7 +7,13 @@ import array_api_strict
 import numpy as np
 import pytest
 
-from qwemflow.backend import BackendUnavailable, check_compute, resolve_backend, to_numpy
+from qwemflow.backend import (
+    BackendUnavailable,
+    check_compute,
+    resolve_backend,
+    runs_on_numpy,
+    to_numpy,
+)
 
 
 def test_cpu_is_numpy_in_the_configured_dtype():
@@ -58,6 +64,13 @@ def test_library_and_device_pairs_are_checked_with_the_config_key():
         check_compute({"device": "cuda", "library": "numpy"})
     with pytest.raises(ValueError, match="compute.library is 'jax'"):
         check_compute({"library": "jax"})
+
+
+def test_which_settings_run_on_numpy():
+    assert runs_on_numpy() and runs_on_numpy({"library": "numpy"})
+    assert not runs_on_numpy({"device": "cuda"})
+    assert not runs_on_numpy({"library": "torch"})
+    assert not runs_on_numpy({"library": "array-api-strict"})
 
 
 def test_named_libraries_on_the_cpu():

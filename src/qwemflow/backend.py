@@ -74,6 +74,15 @@ def check_compute(compute: Mapping[str, str] | None = None) -> dict[str, str]:
     return compute
 
 
+def runs_on_numpy(compute: Mapping[str, str] | None = None) -> bool:
+    """Whether config `compute` means numpy (the CPU's LAPACK and the block Lanczos solver that
+    only numpy has), without importing another library."""
+    compute = check_compute(compute)
+    return compute["library"] == "numpy" or (
+        compute["library"] == "auto" and compute["device"] == "cpu"
+    )
+
+
 def resolve_backend(compute: Mapping[str, str] | None = None) -> Backend:
     """The backend of config `compute` ({device: cpu | cuda, dtype: float64 | float32, library:
     auto | numpy | torch | cupy | array-api-strict}, by default numpy on the CPU in float64): for

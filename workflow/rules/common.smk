@@ -8,7 +8,7 @@ import sys
 import yaml
 from snakemake.utils import validate
 
-from qwemflow.backend import check_compute
+from qwemflow.backend import check_compute, runs_on_numpy
 from qwemflow.eigensolver import few_enough_for_lanczos
 from qwemflow.sources import is_local, local_path, read_manifest
 
@@ -246,6 +246,7 @@ def scale_study_points(wildcards):
 
 
 def scale_study_inputs(wildcards):
+    """Every file the scale study reads: its points' word counts and scores."""
     return [
         path
         for point in scale_study_points(wildcards)
@@ -314,15 +315,6 @@ def spectrum_eigenpairs(target, vocab_size):
     return min(wanted, vocab_size)
 
 
-def off_numpy():
-    """Whether the dense stages run on another array library than numpy (config compute), which
-    diagonalizes each target whole."""
-    return config["compute"]["device"] == "cuda" or config["compute"]["library"] not in (
-        "auto",
-        "numpy",
-    )
-
-
 def gpus():
     """GPUs a job of the spectrum and dynamics stages asks for: one on cuda (on SLURM the
     executor turns resource gpu into --gpus)."""
@@ -332,7 +324,8 @@ def gpus():
 def spectrum_mem_mb(wildcards):
     """The target, and a full eigh's working copies when its eigenpairs are too many for Lanczos."""
     size = int(wildcards.V)
-    full = off_numpy() or not few_enough_for_lanczos(
+    # off numpy (config compute) every target is diagonalized whole
+    full = not runs_on_numpy(config["compute"]) or not few_enough_for_lanczos(
         size, spectrum_eigenpairs(wildcards.target, size)
     )
     return dense_mem_mb(wildcards, copies=6 if full else 4)
