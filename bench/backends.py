@@ -31,7 +31,12 @@ import numpy as np
 import pandas as pd
 
 from qwemflow.backend import BackendUnavailable, resolve_backend, to_numpy
-from qwemflow.dynamics import blockwise_loss_and_gradient, pair_weights, run_dynamics
+from qwemflow.dynamics import (
+    blockwise_loss_and_gradient,
+    pair_weights,
+    run_dynamics,
+    symmetric_parts,
+)
 from qwemflow.eigensolver import all_eigenpairs
 from qwemflow.targets import m_star
 
@@ -82,7 +87,7 @@ def measure_eigh(backend, mstar: np.ndarray):
 
 
 def measure_sgns(backend, positive, negative, w, repeats: int):
-    arrays = [backend.asarray(a) for a in (w, positive, negative)]
+    arrays = [backend.asarray(a) for a in (w, *symmetric_parts(positive, negative))]
     blockwise_loss_and_gradient(*arrays, "sgns", value=False, gradient=True)  # warm-up
 
     def run():

@@ -4,10 +4,12 @@ import pandas as pd
 import pytest
 from conftest import cuda_torch
 from gensim.models import KeyedVectors
+from scipy.special import expit
 
 from qwemflow.backend import Backend, to_numpy
 from qwemflow.dynamics import (
     PairSampler,
+    blockwise_loss_and_gradient,
     expected_loss,
     gradient_factor,
     initial_embeddings,
@@ -18,6 +20,7 @@ from qwemflow.dynamics import (
     quartic_distance,
     run_dynamics,
     subspace_overlap,
+    symmetric_parts,
     train,
     train_in_eigenbasis,
 )
@@ -33,14 +36,28 @@ def toy_statistics(vocab_size=30, seed=0):
     return counts / counts.sum(), counts.sum(axis=1) / counts.sum()
 
 
+def definition_loss_and_gradient(w, positive, negative, loss):
+    """sum A+ l+(S) + A- l-(S) and 2 G W, G = A+ l+'(S) + A- l-'(S), written from the definitions."""
+    scores = w @ w.T
+    if loss == "sgns":
+        plus, minus = np.logaddexp(0, -scores), np.logaddexp(0, scores)
+        slope_plus, slope_minus = expit(scores) - 1, expit(scores)
+    else:
+        plus, minus = -scores + scores**2 / 4, scores + scores**2 / 4
+        slope_plus, slope_minus = scores / 2 - 1, scores / 2 + 1
+    value = np.sum(positive * plus + negative * minus)
+    return value, 2 * (positive * slope_plus + negative * slope_minus) @ w
+
+
 def test_setting_3_1_qwem_gradient_is_least_squares_on_m_star():
     p_joint, p_word = toy_statistics()
     positive, negative = pair_weights(p_joint, p_word, "setting-3.1")
+    parts = symmetric_parts(positive, negative)
     w = np.random.default_rng(1).normal(size=(30, 4))
     scores = w @ w.T
     value, factor = (
-        expected_loss(scores, positive, negative, "qwem"),
-        gradient_factor(scores, positive, negative, "qwem"),
+        expected_loss(scores, *parts, "qwem"),
+        gradient_factor(scores.copy(), *parts, "qwem"),
     )
     target = m_star(p_joint, p_word)
     np.testing.assert_allclose(factor, (scores - target) / 2, atol=1e-12)
@@ -56,9 +73,26 @@ def test_fast_and_generic_steps_agree():
     fast = train(positive, negative, "qwem", w0, 0.05, 5, np.array([5])).final
     w = w0.copy()
     for _ in range(5):
-        factor = gradient_factor(w @ w.T, positive, negative, "qwem")
-        w = w - 0.05 * 2 * factor @ w
+        w = w - 0.05 * definition_loss_and_gradient(w, positive, negative, "qwem")[1]
     np.testing.assert_allclose(fast, w, rtol=1e-10)
+
+
+@pytest.mark.parametrize("xp", [np, array_api_strict], ids=["numpy", "array-api-strict"])
+@pytest.mark.parametrize("reweighting", ["setting-3.1", "word2vec"])
+@pytest.mark.parametrize("loss", ["qwem", "sgns"])
+def test_tiled_loss_and_gradient_equal_the_definitions(loss, reweighting, xp):
+    """Over 3 x 3 tiles (the last one partial), the upper tiles and their transposes give the
+    loss and gradient of the definitions."""
+    p_joint, p_word = toy_statistics(vocab_size=2500, seed=9)
+    positive, negative = pair_weights(p_joint, p_word, reweighting, subsample=1e-3)
+    w = initial_embeddings(2500, 5, 2.0, seed=10)
+    value, gradient = definition_loss_and_gradient(w, positive, negative, loss)
+    parts = [xp.asarray(a) for a in symmetric_parts(positive, negative)]
+    tiled_value, tiled_gradient = blockwise_loss_and_gradient(xp.asarray(w), *parts, loss)
+    assert tiled_value == pytest.approx(value, rel=1e-12)
+    np.testing.assert_allclose(
+        to_numpy(tiled_gradient), gradient, rtol=1e-10, atol=1e-12 * np.abs(gradient).max()
+    )
 
 
 @pytest.mark.parametrize("reweighting", ["none", "setting-3.1", "unigram", "word2vec"])
@@ -241,7 +275,7 @@ def test_minibatch_gradient_is_unbiased(loss):
     p_joint, p_word = p_joint[:12, :12], p_word[:12]
     positive, negative = pair_weights(p_joint, p_word, "word2vec", subsample=1e-2)
     w = initial_embeddings(12, 3, 1.0, seed=5)
-    exact = 2 * gradient_factor(w @ w.T, positive, negative, loss) @ w
+    exact = definition_loss_and_gradient(w, positive, negative, loss)[1]
     sampler = PairSampler(p_joint, p_word, positive, negative, batch_size=20_000, seed=6)
     average = np.mean([minibatch_gradient(w, sampler, loss) for _ in range(200)], axis=0)
     np.testing.assert_allclose(average, exact, atol=0.01 * np.abs(exact).max())

@@ -102,30 +102,42 @@ def _pair_loss_derivatives(scores, loss: str):
     raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)}")
 
 
-def expected_loss(scores, positive, negative, loss: str) -> float:
-    """The loss at the matrix of scores S = W W^T."""
-    xp = array_namespace(scores, positive, negative)
+def symmetric_parts(positive, negative):
+    """(A+ + A-)/2 and (A+ - A-)/2, the weights the loss and gradient read: with them G is one
+    elementwise function of S times the first, minus a multiple of the second (gradient_factor)."""
+    return (positive + negative) / 2, (positive - negative) / 2
+
+
+def expected_loss(scores, mean, contrast, loss: str) -> float:
+    """The loss at the matrix of scores S = W W^T, from the symmetric_parts of A+ and A-:
+    sum A+ l+ + A- l- = sum mean (l+ + l-) + contrast (l+ - l-), and l+ - l- is -s (sgns) or
+    -2s (qwem)."""
+    xp = array_namespace(scores, mean, contrast)
     loss_plus, loss_minus = _pair_losses(scores, loss)
-    return float(xp.sum(positive * loss_plus + negative * loss_minus))
+    slope = 1 if loss == "sgns" else 2
+    return float(xp.sum(mean * (loss_plus + loss_minus)) - slope * xp.sum(contrast * scores))
 
 
-def gradient_factor(scores, positive, negative, loss: str):
-    """G = dLoss/dS at S = W W^T; the gradient with respect to W is 2 G W.
+def gradient_factor(scores, mean, contrast, loss: str):
+    """G = dLoss/dS at S = W W^T (overwriting `scores`), from the symmetric_parts of A+ and A-;
+    the gradient with respect to W is 2 G W.
 
-    Written as f(S) (A+ + A-) - A+ (+ A- for qwem), with f(s) = sigma(s) for sgns (l+' = sigma - 1,
-    l-' = sigma) and s/2 for qwem: one tanh and a few in-place passes over the block, the bulk of
+    G = A+ l+'(s) + A- l-'(s) is tanh(s/2) mean - contrast for sgns (l+' = sigma - 1,
+    l-' = sigma) and s mean - 2 contrast for qwem: one tanh and two in-place passes, the bulk of
     a full-batch SGNS step.
     """
+    xp = array_namespace(scores, mean, contrast)
     if loss == "sgns":
-        factor = _sigmoid(scores, array_namespace(scores))
+        scores /= 2
+        factor = xp.tanh(scores)
+        factor *= mean
+        factor -= contrast
     elif loss == "qwem":
-        factor = scores / 2
+        factor = scores
+        factor *= mean
+        factor -= 2 * contrast
     else:
         raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)}")
-    factor *= positive + negative
-    factor -= positive
-    if loss == "qwem":
-        factor += negative
     return factor
 
 
@@ -229,26 +241,39 @@ def _sparse_symmetric_product(w, rows: np.ndarray, columns: np.ndarray, coeffici
     return xp.take(sums, ends[1:], axis=0) - xp.take(sums, ends[:-1], axis=0)
 
 
-# Rows of S = W W^T formed at a time for the loss and gradient: memory O(block V) beside A+ and
-# A- instead of several V x V temporaries (S and each elementwise term of the loss).
-ROW_BLOCK = 512
+# Side of the square tiles of S = W W^T formed at a time for the loss and gradient: memory
+# O(TILE^2) beside the weights instead of several V x V temporaries.
+TILE = 1024
 
 
 def blockwise_loss_and_gradient(
-    w, positive, negative, loss: str, value: bool = True, gradient: bool = True
+    w, mean, contrast, loss: str, value: bool = True, gradient: bool = True
 ) -> tuple[float | None, Any]:
-    """The loss and its gradient 2 G W (each if asked), a block of rows of S at a time (G is symmetric)."""
-    xp = array_namespace(w, positive, negative)
+    """The loss and its gradient 2 G W (each if asked), from the symmetric_parts of A+ and A-,
+    a tile of S at a time. S, G and the weights are symmetric, so only the tiles on and above
+    the diagonal are formed, tile (I, J) giving rows J of the gradient through its transpose:
+    half the elementwise work, which is most of a step."""
+    xp = array_namespace(w, mean, contrast)
+    size = w.shape[0]
     total = 0.0 if value else None
-    grad = xp.empty_like(w) if gradient else None
-    for start in range(0, w.shape[0], ROW_BLOCK):
-        rows = slice(start, min(start + ROW_BLOCK, w.shape[0]))
-        scores = w[rows, :] @ w.T
-        if value:
-            total += expected_loss(scores, positive[rows, :], negative[rows, :], loss)
-        if gradient:
-            factor = gradient_factor(scores, positive[rows, :], negative[rows, :], loss)
-            grad[rows, :] = 2 * (factor @ w)
+    grad = xp.zeros_like(w) if gradient else None
+    for start in range(0, size, TILE):
+        rows = slice(start, min(start + TILE, size))
+        for column_start in range(start, size, TILE):
+            columns = slice(column_start, min(column_start + TILE, size))
+            scores = w[rows, :] @ w[columns, :].T
+            if value:
+                tile_loss = expected_loss(
+                    scores, mean[rows, columns], contrast[rows, columns], loss
+                )
+                total += tile_loss if column_start == start else 2 * tile_loss
+            if gradient:
+                factor = gradient_factor(scores, mean[rows, columns], contrast[rows, columns], loss)
+                grad[rows, :] += factor @ w[columns, :]
+                if column_start != start:
+                    grad[columns, :] += factor.T @ w[rows, :]
+    if gradient:
+        grad *= 2
     return total, grad
 
 
@@ -318,6 +343,7 @@ def train(
     if sampler is None and quartic_distance(positive, negative, loss):
         target = positive - negative  # = M*/2
     full_gradient = sampler is None and target is None
+    mean, contrast = symmetric_parts(positive, negative)
     steps, losses, spectra, saved = [], [], [], []
     for step in range(n_steps + 1):
         recording = step in record
@@ -327,7 +353,7 @@ def train(
             )
         if recording or full_gradient:
             value, gradient = blockwise_loss_and_gradient(
-                w, positive, negative, loss, value=recording, gradient=full_gradient
+                w, mean, contrast, loss, value=recording, gradient=full_gradient
             )
         if recording:
             steps.append(step)
