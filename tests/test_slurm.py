@@ -8,6 +8,8 @@ import os
 import re
 import shutil
 import subprocess
+import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -128,6 +130,11 @@ def test_a_killed_clusters_leftover_directory_counts_as_dead(tmp_path):
     with subprocess.Popen([stand_in, "30"]) as daemon:
         (tmp_path / "slurmd.pid").write_text(f"{daemon.pid}\n")
         try:
+            # Popen can return before the child's exec has renamed it from python's name
+            for _ in range(1000):
+                if Path(f"/proc/{daemon.pid}/comm").read_text().startswith("slurmd"):
+                    break
+                time.sleep(0.01)
             assert cluster_daemons_alive(tmp_path)
         finally:
             daemon.kill()
