@@ -27,7 +27,7 @@ config against `workflow/schemas/config.schema.yaml` before anything runs.
 |---|---|
 | `enwiki-paper.yaml` | the paper's configuration on a full English Wikipedia dump (downloaded) |
 | `wikiextractor-paper.yaml` | the same on your own WikiExtractor output (`corpus.local.paths`) |
-| `without-tied-sgns.yaml` | overlay: leaves out the tied-SGNS run (1 to 1.5 h on 2 cores at V = 10,000) |
+| `without-tied-sgns.yaml` | overlay: leaves out the tied-SGNS run (3 to 5 h on 2 cores at V = 10,000) |
 
 Every key follows, with its default in `config.yaml` (or the schema's default where
 `config.yaml` leaves it out). This page is generated from the schema by
