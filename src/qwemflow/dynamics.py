@@ -339,11 +339,8 @@ def train(
     record = set(int(s) for s in record_steps)
     keep = set(int(s) for s in checkpoint_steps if s <= n_steps)
     # 2 G W = W (W^T W) - M* W when the loss is a distance to M* (quartic_distance)
-    target = None
-    if sampler is None and quartic_distance(positive, negative, loss):
-        target = positive - negative  # = M*/2
-    full_gradient = sampler is None and target is None
-    mean, contrast = symmetric_parts(positive, negative)
+    mean, contrast = symmetric_parts(positive, negative)  # contrast = M*/4 when quartic
+    full_gradient = sampler is None and not quartic_distance(positive, negative, loss)
     steps, losses, spectra, saved = [], [], [], []
     for step in range(n_steps + 1):
         recording = step in record
@@ -370,7 +367,7 @@ def train(
         elif full_gradient:
             w = w - learning_rate * gradient
         else:
-            w = w - learning_rate * (w @ (w.T @ w) - 2 * (target @ w))
+            w = w - learning_rate * (w @ (w.T @ w) - 4 * (contrast @ w))
     return Trajectory.from_records(steps, losses, spectra, keep, saved, w)
 
 
