@@ -299,7 +299,7 @@ def test_minibatch_qwem_reaches_the_full_batch_solution():
 
 
 @pytest.mark.workflow
-def test_ablation_minibatch_and_small_init_word2vec_in_the_dag(default_run):
+def test_ablation_minibatch_and_tied_word2vec_in_the_dag(default_run):
     base = default_run / "results/enwiki-sample"
     runs = ("qwem", "qwem-setting-3.1", "sgns-word2vec", "sgns-word2vec-sgd")
     modes = {run: pd.read_csv(base / f"dynamics/V2000_L16_d50/modes/{run}.csv") for run in runs}
@@ -326,8 +326,8 @@ def test_ablation_minibatch_and_small_init_word2vec_in_the_dag(default_run):
             panel
         )  # every variant learns from init 1e-12
     assert (base / "figures/V2000_L16_d50/ablation.png").stat().st_size > 20_000
-    # Figure 2's word2vec small-init panel: gensim from init 1e-12 grows by many orders of magnitude
-    small = np.load(base / "dynamics/V2000_L16_d50/word2vec-small-init.npz")
+    # Figure 2's word2vec small-init panel: tied gensim from init 1e-12 grows by many orders of magnitude
+    small = np.load(base / "dynamics/V2000_L16_d50/word2vec-tied.npz")
     assert small["singular_values"][0, 0] < 1e-9 and small["singular_values"][-1, 0] > 1
     curves = pd.read_csv(base / "figures/V2000_L16_d50/fig2.csv", dtype={"init": str})
     assert {"0.1", "1e-12"} == set(curves[curves["row"] == "word2vec"]["init"])

@@ -64,7 +64,8 @@ def test_fig2_overlays_dotted_theory_on_measured_qwem_in_the_mode_colour(tmp_pat
             ":"
         ] * MODES
     assert all(
-        line.get_linestyle() == "-" for line in panels["word2vec (gensim's own init)"].get_lines()
+        line.get_linestyle() == "-"
+        for line in panels["word2vec (untied, gensim's own init)"].get_lines()
     )
     # a colorbar names the modes k = 1..MODES, and a key names the line styles
     colorbars = [ax for ax in figure.axes if ax.get_label() == "<colorbar>"]

@@ -27,7 +27,7 @@ config against `workflow/schemas/config.schema.yaml` before anything runs.
 |---|---|
 | `enwiki-paper.yaml` | the paper's configuration on a full English Wikipedia dump (downloaded) |
 | `wikiextractor-paper.yaml` | the same on your own WikiExtractor output (`corpus.local.paths`) |
-| `without-tied-sgns.yaml` | overlay: leaves out the tied-SGNS run (3 to 5 h on 2 cores at V = 10,000) |
+| `with-full-batch-sgns.yaml` | overlay: adds the tied word2vec's full-batch cross-check (3 to 5 h on 2 cores at V = 10,000, minutes on a GPU) |
 
 Every key follows, with its default in `config.yaml` (or the schema's default where
 `config.yaml` leaves it out). This page is generated from the schema by
@@ -104,16 +104,20 @@ def config_reference(schema: dict, defaults: dict) -> str:
     return "\n".join(parts)
 
 
-def undocumented_keys(schema: dict, path: tuple[str, ...] = ()) -> list[str]:
-    """Dotted keys of the schema that have no description."""
+def undocumented_keys(
+    schema: dict, path: tuple[str, ...] = (), root: dict | None = None
+) -> list[str]:
+    """Dotted keys of the schema that have no description (their own or their $ref's)."""
+    root = root or schema
     missing = []
     properties = dict(schema.get("properties", {}))
     if isinstance(schema.get("additionalProperties"), dict):
         properties["<name>"] = schema["additionalProperties"]
     for key, child in properties.items():
+        child = _resolve(child, root)
         if not child.get("description"):
             missing.append(".".join([*path, key]))
-        missing.extend(undocumented_keys(child, (*path, key)))
+        missing.extend(undocumented_keys(child, (*path, key), root))
     return missing
 
 

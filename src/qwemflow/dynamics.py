@@ -277,6 +277,20 @@ def blockwise_loss_and_gradient(
     return total, grad
 
 
+def expected_losses(embeddings, positive, negative, loss: str) -> np.ndarray:
+    """The expected loss of each embedding (V x d) in `embeddings` under the pair weights A+ and
+    A-: a stream-trained model's snapshots on the scale of the full-batch runs' recorded loss."""
+    mean, contrast = symmetric_parts(positive, negative)
+    return np.array(
+        [
+            blockwise_loss_and_gradient(
+                np.asarray(w, dtype=mean.dtype), mean, contrast, loss, gradient=False
+            )[0]
+            for w in embeddings
+        ]
+    )
+
+
 @dataclass
 class Trajectory:
     steps: np.ndarray  # recorded steps

@@ -183,9 +183,12 @@ def fig2_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
                     )
             ax.set_xscale("log")
             ax.set_xlim(0.5, 30)
-            # gensim's own init (uniform, init_sz ~ 0.08 at d = 50) is drawn in the large-init column
+            # the untied baseline from gensim's own init (init_sz ~ 0.04 at d = 50) in the
+            # large-init column, the paper's tied word2vec in the small-init one
             word2vec = (
-                f"word2vec, init {init}" if j == len(inits) - 1 else "word2vec (gensim's own init)"
+                f"word2vec (tied), init {init}"
+                if j == len(inits) - 1
+                else "word2vec (untied, gensim's own init)"
             )
             names = {
                 "word2vec": word2vec,
@@ -248,30 +251,26 @@ def word2vec_curves(trajectory: dict, modes: int) -> pd.DataFrame:
 
 
 def fig1_tables(
-    qwem: dict, word2vec: dict, modes: int, words: list[str]
+    qwem: dict, word2vec: dict, modes: int, words: list[str], word2vec_loss=None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Figure 1's numbers: curves (row, kind = loss | s2 | theory, mode, t_over_tau1, value) and
     snapshot points (three embeddings of each row on principal directions 1 and 3). word2vec is
-    gensim's recording or a tied-SGNS dynamics run, which also has a loss and checkpoints."""
+    a gensim recording (its snapshots at 1% and 10% of training and its end; `word2vec_loss`, a
+    table of words and loss, its expected loss at its snapshots) or a tied-SGNS dynamics run,
+    which records its loss and checkpoints."""
 
     def long(table, kind, row):
         return table.rename(columns={"s2": "value"}).assign(kind=kind, row=row)
 
-    def loss(run, row):
+    def loss(times, values, row):
         return pd.DataFrame(
-            {
-                "row": row,
-                "kind": "loss",
-                "mode": 0,
-                "t_over_tau1": run["steps"] / run["tau1"],
-                "value": run["loss"],
-            }
+            {"row": row, "kind": "loss", "mode": 0, "t_over_tau1": times, "value": values}
         )
 
     curves = [
         long(singular_value_curves(qwem, modes, "qwem"), "s2", "qwem"),
         long(singular_value_curves(qwem, modes, "theory"), "theory", "qwem"),
-        loss(qwem, "qwem"),
+        loss(qwem["steps"] / qwem["tau1"], qwem["loss"], "qwem"),
         long(word2vec_curves(word2vec, modes), "s2", "word2vec"),
     ]
     points = [
@@ -283,7 +282,7 @@ def fig1_tables(
         ).assign(row="qwem"),
     ]
     if is_dynamics_run(word2vec):
-        curves.append(loss(word2vec, "word2vec"))
+        curves.append(loss(word2vec["steps"] / word2vec["tau1"], word2vec["loss"], "word2vec"))
         points.append(
             snapshot_projections(
                 word2vec["checkpoints"],
@@ -293,12 +292,20 @@ def fig1_tables(
             ).assign(row="word2vec")
         )
     else:
+        unit = word2vec_time_unit(word2vec)
+        if word2vec_loss is not None:
+            curves.append(loss(word2vec_loss["words"] / unit, word2vec_loss["loss"], "word2vec"))
+        recorded = word2vec["snapshot_words"]
+        chosen = [
+            int(np.argmin(np.abs(np.log(recorded / (share * recorded[-1])))))
+            for share in (0.01, 0.1, 1.0)
+        ]
         points.append(
             snapshot_projections(
-                word2vec["snapshots"],
+                word2vec["snapshots"][chosen],
                 ["word2vec 1%", "word2vec 10%", "word2vec end"],
                 words,
-                word2vec["snapshot_words"] / word2vec_time_unit(word2vec),
+                recorded[chosen] / unit,
             ).assign(row="word2vec")
         )
     curves = pd.concat(curves, ignore_index=True)[["row", "kind", "mode", "t_over_tau1", "value"]]
@@ -325,14 +332,19 @@ def fig1_figure(
             ax.text(
                 0.5,
                 0.5,
-                "gensim does not\nrecord its loss",
+                "no loss recorded",
                 ha="center",
                 va="center",
                 transform=ax.transAxes,
                 color="grey",
             )
         else:
-            ax.plot(loss["t_over_tau1"], loss["value"], color="black")
+            ax.plot(
+                loss["t_over_tau1"],
+                loss["value"],
+                color="black",
+                marker="." if len(loss) < 50 else "",
+            )
         ax.set_xscale("log")
         ax.set_title(f"{ {'qwem': 'QWEM', 'word2vec': word2vec_label}[row] }: loss", fontsize=10)
         ax = axes[i, 1]

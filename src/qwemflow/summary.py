@@ -17,6 +17,7 @@ from qwemflow.paper import PAPER_ANALOGY, PAPER_EIGENFEATURES, PAPER_EIGENFEATUR
 MODEL_LABELS = {
     "sgns": "word2vec (gensim)",
     "sgns-tied": "word2vec (paper: tied SGNS)",
+    "sgns-tied-gd": "tied SGNS, full-batch GD",
     "qwem": "QWEM",
     "mstar": "M* (closed form)",
     "pmi": "PMI",
@@ -215,7 +216,7 @@ Every dynamics run of this workflow, against the theory of its own linearized st
 
 {runs}
 
-word2vec (gensim): its top-10 singular subspace overlaps the top-10 eigenvectors of M* at {word2vec_overlap:.3f}
+{MODEL_LABELS["sgns-tied"]}: its top-10 singular subspace overlaps the top-10 eigenvectors of M* at {word2vec_overlap:.3f}
 (1: the same subspace; two random 10-dimensional subspaces of R^{vocab_size}: about {10 / vocab_size:.3f}).
 """
 

@@ -1,4 +1,6 @@
-"""The word2vec baseline: gensim skip-gram with negative sampling on exactly our vocabulary.
+"""word2vec through gensim's skip-gram with negative sampling, on exactly our vocabulary: the
+baseline practitioners use (two matrices, words and contexts) and the paper's own word2vec (tied:
+one matrix serves as both, so S = W W^T as in the theory; docs/science.md, "The paper's word2vec").
 
 gensim sees the same tokenized corpus as every other model (out-of-vocabulary words already
 dropped, article boundaries kept) and a vocabulary fixed to our V words, so its embeddings are
@@ -117,12 +119,15 @@ def train_sgns(
     seed: int = 0,
     workers: int = 1,
     init_scale: float | None = None,
+    tied: bool = False,
     callbacks: tuple = (),
 ) -> Word2Vec:
     """Skip-gram with negative sampling with the vocabulary fixed to `word_counts` (in its order).
 
     init_scale: None keeps gensim's initialization (input vectors uniform in +-1/(2d), output
-    vectors 0); a number draws both from N(0, init_scale^2 / d), the small init of Figure 2.
+    vectors 0); a number draws every matrix from N(0, init_scale^2 / d), the small init of
+    Figure 2. tied: gensim's output matrix is its input matrix, one array, so each pair's update
+    is word2vec.c's with tied weights (the authors' word2vec_tied).
     """
     model = Word2Vec(
         vector_size=dim,
@@ -143,9 +148,24 @@ def train_sgns(
         rng = np.random.default_rng(seed)
         for matrix in (model.wv.vectors, model.syn1neg):
             matrix[:] = rng.normal(0.0, init_scale / np.sqrt(dim), size=matrix.shape)
+    if tied:
+        model.syn1neg = model.wv.vectors
     total = sum(word_counts.values())
     model.train(articles, total_words=total, epochs=epochs, callbacks=[_EpochLogger(), *callbacks])
+    if tied and model.syn1neg is not model.wv.vectors:
+        raise RuntimeError(
+            "gensim replaced its output matrix during training: the model was not trained tied"
+        )
     return model
+
+
+def snapshot_words(total_words: int, n_snapshots: int) -> list[int]:
+    """Word counts at which to keep the embedding during training, where a small init's
+    directions are learned: n_snapshots log-spaced from 0.1% of training to its end, the end
+    left out (the trained model is kept whole). With n_snapshots - 1 a multiple of 3, 1% and 10%
+    are among them."""
+    points = np.geomspace(total_words / 1000, total_words, n_snapshots)[:-1]
+    return sorted(set(points.round().astype(int).tolist()))
 
 
 def vectors_in_order(model: Word2Vec, vocab: list[str]) -> np.ndarray:

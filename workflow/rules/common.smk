@@ -67,11 +67,18 @@ if _word2vec_run is not None and config["dynamics"]["runs"][_word2vec_run]["init
         f"config: figures.word2vec_run ({_word2vec_run}) must start from the init of figures.fig2.small_init_run"
         f" ({_small_init}): Figure 2 draws it in the small-init column"
     )
-if config["word2vec"]["small_init"] not in (None, _small_init):
+if _word2vec_run is None and config["tied_word2vec"]["init"] != _small_init:
     raise ValueError(
-        f"config: word2vec.small_init ({config['word2vec']['small_init']}) must equal the init of figures.fig2.small_init_run"
-        f" ({_small_init}), so that Figure 2's small-init column compares like with like (or be null)"
+        f"config: tied_word2vec.init ({config['tied_word2vec']['init']}) must equal the init of figures.fig2.small_init_run"
+        f" ({_small_init}): Figures 1 and 2 draw the tied word2vec in the small-init column"
+        " (or set figures.word2vec_run to a dynamics run that starts there)"
     )
+# gensim's trajectories are dynamics/<setting>/word2vec.npz and word2vec-tied.npz
+for _run_name in config["dynamics"]["runs"]:
+    if _run_name in ("word2vec", "word2vec-tied", "sgns", "sgns-tied"):
+        raise ValueError(
+            f"config: dynamics.runs.{_run_name}: the name belongs to a gensim word2vec model; rename the run"
+        )
 
 CORPUS = config["corpus"]["name"]
 V = config["vocab_size"]
@@ -83,14 +90,16 @@ for _run in config["dynamics"]["table_runs"]:
         raise ValueError(
             f"config: dynamics.table_runs names '{_run}', which is not one of dynamics.runs"
         )
-MODELS = ["sgns", *config["spectral"]["targets"], *config["dynamics"]["table_runs"]]
+# the gensim models, the spectral embeddings and the dynamics runs of the table
+STREAM_MODELS = ["sgns", "sgns-tied"]
+MODELS = [*STREAM_MODELS, *config["spectral"]["targets"], *config["dynamics"]["table_runs"]]
 for _pair in config["figures"]["appendix"]["overlap_pairs"]:
     for _model in _pair:
         if _model not in MODELS:
             raise ValueError(
                 f"config: figures.appendix.overlap_pairs names '{_model}', which this config does not build ({', '.join(MODELS)})"
             )
-_scale_models = ["sgns", *config["spectral"]["targets"], *config["dynamics"]["runs"]]
+_scale_models = [*STREAM_MODELS, *config["spectral"]["targets"], *config["dynamics"]["runs"]]
 for _model in config["scale_study"]["models"]:
     if _model not in _scale_models:
         raise ValueError(
@@ -115,7 +124,9 @@ wildcard_constraints:
     L=r"[0-9]+",
     d=r"[0-9]+",
     target=r"mstar|pmi|ppmi|ppmi-cds|g",
-    model=r"sgns|sgns-tied|qwem|mstar|pmi|ppmi|ppmi-cds",
+    model="|".join(
+        re.escape(model) for model in dict.fromkeys([*MODELS, *config["scale_study"]["models"]])
+    ),
     run="|".join(re.escape(run) for run in config["dynamics"]["runs"]),
 
 
@@ -191,25 +202,30 @@ def dense_mem_mb(wildcards, copies=4):
 
 def fig2_runs(wildcards):
     """The two QWEM runs (small and large init) and the word2vec trajectories that Figure 2 draws:
-    gensim's, and at small init the configured figures.word2vec_run where there is one."""
+    gensim's untied baseline at its own (large) init, and at small init the tied word2vec or the
+    configured figures.word2vec_run."""
     fig2 = config["figures"]["fig2"]
     base = f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}"
-    runs = {
+    return {
         "small": f"{base}/{fig2['small_init_run']}.npz",
         "large": f"{base}/{fig2['large_init_run']}.npz",
         "word2vec": f"{base}/word2vec.npz",
+        "word2vec_small": fig1_word2vec(wildcards),
     }
-    if config["figures"]["word2vec_run"] is not None:
-        runs["word2vec_small"] = f"{base}/{config['figures']['word2vec_run']}.npz"
-    elif config["word2vec"]["small_init"] is not None:
-        runs["word2vec_small"] = f"{base}/word2vec-small-init.npz"
-    return runs
 
 
 def fig1_word2vec(wildcards):
-    """The trajectory of Figure 1's word2vec row: figures.word2vec_run, else gensim's."""
-    run = config["figures"]["word2vec_run"] or "word2vec"
+    """The trajectory of the paper's word2vec in Figures 1 and 2: figures.word2vec_run, else the
+    tied gensim model's."""
+    run = config["figures"]["word2vec_run"] or "word2vec-tied"
     return f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}/{run}.npz"
+
+
+def fig1_word2vec_loss(wildcards):
+    """The tied word2vec's expected loss at its snapshots, where Figure 1 draws that model."""
+    if config["figures"]["word2vec_run"] is not None:
+        return []
+    return f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}/word2vec-tied-loss.csv"
 
 
 def word2vec_mem_mb(wildcards, input):
@@ -221,8 +237,19 @@ def word2vec_mem_mb(wildcards, input):
     )
 
 
-def word2vec_runtime(wildcards, input):
-    return 30 + int(mb(input.tokens) * config["word2vec"]["epochs"] / 100)
+def snapshots_mb(wildcards, snapshots):
+    """Memory of a trajectory's snapshots: V x d float32 each, twice (kept, then saved)."""
+    return int(2 * snapshots * 4 * int(wildcards.V) * int(wildcards.d) / 1e6)
+
+
+def word2vec_runtime(block):
+    """Minutes for a gensim job of config `block`: a fixed start plus epochs times the tokens'
+    size at a conservative rate."""
+
+    def runtime(wildcards, input):
+        return 30 + int(mb(input.tokens) * config[block]["epochs"] / 100)
+
+    return runtime
 
 
 def scale_study_points(wildcards):

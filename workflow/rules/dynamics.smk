@@ -24,8 +24,8 @@ rule dynamics:
         settings={key: value for key, value in config["dynamics"].items() if key != "runs"},
         # where the dense numerics run (qwemflow.backend)
         compute=config["compute"],
-        # word2vec's subsampling threshold, for the runs with its reweighting
-        subsample=config["word2vec"]["sample"],
+        # the tied word2vec's subsampling threshold, for the runs with word2vec's reweighting
+        subsample=config["tied_word2vec"]["sample"],
     script:
         "../scripts/train_dynamics.py"
 
@@ -41,7 +41,7 @@ rule dynamics_embedding:
     benchmark:
         "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/{model}.tsv"
     wildcard_constraints:
-        model="qwem|sgns-tied",
+        model="|".join(re.escape(run) for run in config["dynamics"]["runs"]),
     conda:
         ENV
     threads: 1

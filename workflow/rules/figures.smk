@@ -129,6 +129,7 @@ rule fig1_data:
     input:
         qwem=lambda wildcards: fig2_runs(wildcards)["small"],
         word2vec=fig1_word2vec,
+        word2vec_loss=fig1_word2vec_loss,
         vocab="results/{corpus}/vocab/V{V}.tsv",
     output:
         curves="results/{corpus}/figures/V{V}_L{L}_d{d}/fig1_curves.csv",
@@ -174,7 +175,7 @@ rule fig1:
         style=config["figures"]["style"],
         labelled_words=config["figures"]["fig1"]["labelled_words"],
         word2vec_label=(
-            "word2vec (gensim)"
+            "word2vec (tied, gensim)"
             if config["figures"]["word2vec_run"] is None
             else f"word2vec (tied SGNS, run {config['figures']['word2vec_run']})"
         ),

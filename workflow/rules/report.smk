@@ -43,7 +43,8 @@ rule results_summary:
             "results/{{corpus}}/dynamics/V{{V}}_L{{L}}_d{{d}}/modes/{run}.csv",
             run=config["dynamics"]["runs"],
         ),
-        sgns="results/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.txt",
+        # the paper's word2vec, whose learned subspace the summary compares with M*'s
+        word2vec="results/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns-tied.txt",
         mstar="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
         vocab="results/{corpus}/vocab/V{V}.tsv",
         tokens=part_files("results/{corpus}/tokens/V{V}/{part}.npz"),

@@ -1,4 +1,5 @@
-# The gensim word2vec (SGNS) baseline on the same tokens and vocabulary.
+# word2vec through gensim's skip-gram on the same tokens and vocabulary: the untied baseline
+# (model sgns) and the paper's word2vec, one matrix for words and contexts (model sgns-tied).
 
 
 rule word2vec:
@@ -17,33 +18,64 @@ rule word2vec:
     threads: config["word2vec"]["workers"]
     resources:
         mem_mb=word2vec_mem_mb,
-        runtime=word2vec_runtime,
+        runtime=word2vec_runtime("word2vec"),
     params:
         settings=config["word2vec"],
-        init_scale=None,
+        tied=False,
+        snapshots=0,
     script:
         "../scripts/train_word2vec.py"
 
 
-rule word2vec_small_init:
-    """The same gensim run from init_sz = word2vec.small_init: Figure 2's word2vec small-init panel."""
+rule tied_word2vec:
+    """The paper's word2vec: gensim's skip-gram with its output matrix tied to its input matrix."""
     input:
         tokens=part_files("results/{corpus}/tokens/V{V}/{part}.npz"),
         vocab="results/{corpus}/vocab/V{V}.tsv",
     output:
-        trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-small-init.npz",
+        embedding="results/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns-tied.txt",
+        trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied.npz",
     log:
-        "logs/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-small-init.log",
+        "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns-tied.log",
     benchmark:
-        "benchmarks/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-small-init.tsv"
+        "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns-tied.tsv"
     conda:
         ENV
-    threads: config["word2vec"]["workers"]
+    threads: config["tied_word2vec"]["workers"]
     resources:
-        mem_mb=word2vec_mem_mb,
-        runtime=word2vec_runtime,
+        mem_mb=lambda wildcards, input: word2vec_mem_mb(wildcards, input)
+        + snapshots_mb(wildcards, config["tied_word2vec"]["snapshots"]),
+        runtime=word2vec_runtime("tied_word2vec"),
     params:
-        settings=config["word2vec"],
-        init_scale=config["word2vec"]["small_init"],
+        settings=config["tied_word2vec"],
+        tied=True,
+        snapshots=config["tied_word2vec"]["snapshots"],
     script:
         "../scripts/train_word2vec.py"
+
+
+rule tied_word2vec_loss:
+    """The expected loss of the tied model's snapshots: the objective its stream of pairs samples
+    (word2vec's subsampling and negatives), the same that the full-batch runs record."""
+    input:
+        counts="results/{corpus}/counts/V{V}_L{L}.npz",
+        trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied.npz",
+    output:
+        "results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied-loss.csv",
+    log:
+        "logs/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied-loss.log",
+    benchmark:
+        "benchmarks/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied-loss.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=6)
+        + snapshots_mb(wildcards, config["tied_word2vec"]["snapshots"]),
+        runtime=lambda wildcards: 10
+        + config["tied_word2vec"]["snapshots"] * int(wildcards.V) ** 2 * int(wildcards.d) // 10**12,
+    params:
+        negative=config["tied_word2vec"]["negative"],
+        sample=config["tied_word2vec"]["sample"],
+    script:
+        "../scripts/tied_word2vec_loss.py"

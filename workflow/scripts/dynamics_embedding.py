@@ -1,4 +1,4 @@
-"""A trained embedding (the final W of the qwem or sgns-tied dynamics run) in word2vec text format."""
+"""A trained embedding (the final W of a dynamics run) in word2vec text format."""
 
 import numpy as np
 

@@ -2,6 +2,7 @@
 embedding snapshots of each on principal directions 1 and 3."""
 
 import numpy as np
+import pandas as pd
 
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
@@ -14,7 +15,11 @@ with np.load(snakemake.input.qwem) as run:
     qwem = dict(run)
 with np.load(snakemake.input.word2vec) as run:
     word2vec = dict(run)
-curves, points = fig1_tables(qwem, word2vec, snakemake.params.modes, words)
+# the tied gensim model's expected loss at its snapshots (a dynamics run records its own)
+word2vec_loss = (
+    pd.read_csv(snakemake.input.word2vec_loss) if snakemake.input.word2vec_loss else None
+)
+curves, points = fig1_tables(qwem, word2vec, snakemake.params.modes, words, word2vec_loss)
 with atomic_output(snakemake.output.curves) as tmp:
     curves.to_csv(tmp, index=False)
 with atomic_output(snakemake.output.points) as tmp:

@@ -27,9 +27,9 @@ eigenfeatures = pd.read_csv(snakemake.input.eigenfeatures)
 modes = {
     run: pd.read_csv(path) for run, path in zip(params.runs, snakemake.input.modes, strict=True)
 }
-_, sgns = load_word2vec(snakemake.input.sgns)
+_, word2vec = load_word2vec(snakemake.input.word2vec)
 with np.load(snakemake.input.mstar) as spectrum:
-    word2vec_overlap = top_singular_overlap(sgns, spectrum["vectors"], 10)
+    word2vec_overlap = top_singular_overlap(word2vec, spectrum["vectors"], 10)
 text = results_markdown(
     {"corpus": w.corpus, "V": w.V, "L": w.L, "d": w.d},
     corpus,

@@ -1,0 +1,136 @@
+"""The paper's word2vec: gensim's skip-gram with its output matrix tied to its input matrix, its
+snapshots and their expected loss, and its place in the default DAG's table and figures."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from gensim.models.callbacks import CallbackAny2Vec
+
+from qwemflow.corpus import iter_tokenized_articles
+from qwemflow.dynamics import expected_losses, pair_weights
+from qwemflow.spectral import load_word2vec
+from qwemflow.word2vec import snapshot_words, train_sgns, vectors_in_order
+
+SETTING = "V2000_L16_d50"
+
+
+@pytest.fixture(scope="module")
+def small_corpus(bundled_dump):
+    """30 real articles on their 500 most frequent words: (sentences, word counts, vocab)."""
+    articles = list(iter_tokenized_articles(bundled_dump, min_words=50))[:30]
+    counts = {}
+    for article in articles:
+        for word in article:
+            counts[word] = counts.get(word, 0) + 1
+    vocab = sorted(counts, key=lambda w: (-counts[w], w))[:500]
+    kept = set(vocab)
+    return [[w for w in a if w in kept] for a in articles], {w: counts[w] for w in vocab}, vocab
+
+
+def train_tied(small_corpus, callbacks=()):
+    sentences, word_counts, _ = small_corpus
+    return train_sgns(
+        sentences,
+        word_counts,
+        dim=20,
+        window=5,
+        negative=1,
+        sample=1e-3,
+        epochs=3,
+        init_scale=1e-12,
+        tied=True,
+        callbacks=callbacks,
+    )
+
+
+def test_tied_model_trains_one_matrix_as_words_and_contexts(small_corpus):
+    model = train_tied(small_corpus)
+    assert model.syn1neg is model.wv.vectors
+    vectors = vectors_in_order(model, small_corpus[2])
+    assert np.abs(vectors).max() > 0.1  # it trained, from init 1e-12
+    untied = train_sgns(
+        small_corpus[0],
+        small_corpus[1],
+        dim=20,
+        window=5,
+        negative=1,
+        sample=1e-3,
+        epochs=3,
+        init_scale=1e-12,
+    )
+    assert not np.shares_memory(untied.syn1neg, untied.wv.vectors)
+    assert not np.allclose(untied.syn1neg, untied.wv.vectors, atol=1e-3)
+
+
+class _ReplaceOutputMatrix(CallbackAny2Vec):
+    """Gives gensim a fresh output matrix, as a reallocation inside gensim would."""
+
+    def on_train_begin(self, model):
+        model.syn1neg = model.syn1neg.copy()
+
+
+def test_an_output_matrix_replaced_during_training_is_an_error(small_corpus):
+    with pytest.raises(RuntimeError, match="not trained tied"):
+        train_tied(small_corpus, callbacks=(_ReplaceOutputMatrix(),))
+
+
+def test_snapshots_are_log_spaced_before_the_end():
+    words = snapshot_words(12_000_000, 25)
+    assert len(words) == 24 and words == sorted(words) and words[-1] < 12_000_000
+    assert words[0] == 12_000 and words[8] == 120_000 and words[16] == 1_200_000
+    assert snapshot_words(100, 1) == []
+
+
+def test_expected_losses_are_the_definition():
+    rng = np.random.default_rng(0)
+    p_joint = rng.random((30, 30))
+    p_joint = (p_joint + p_joint.T) / (2 * (p_joint + p_joint.T).sum() / 2)
+    p_word = p_joint.sum(axis=1)
+    positive, negative = pair_weights(p_joint, p_word, "word2vec", psi=1, subsample=1e-2)
+    snapshots = rng.normal(0, 0.5, size=(3, 30, 4)).astype(np.float32)
+    expected = [
+        np.sum(positive * np.logaddexp(0, -(w @ w.T)) + negative * np.logaddexp(0, w @ w.T))
+        for w in snapshots.astype(np.float64)
+    ]
+    np.testing.assert_allclose(
+        expected_losses(snapshots, positive, negative, "sgns"), expected, rtol=1e-12
+    )
+
+
+@pytest.mark.workflow
+def test_tied_word2vec_is_the_papers_row_and_figures_word2vec(default_run):
+    base = default_run / "results/enwiki-sample"
+    with np.load(base / f"dynamics/{SETTING}/word2vec-tied.npz") as run:
+        run = dict(run)
+    assert run["tied"]
+    words, vectors = load_word2vec(base / f"embeddings/{SETTING}/sgns-tied.txt")
+    np.testing.assert_allclose(vectors, run["snapshots"][-1], rtol=1e-6)
+    # from init 1e-12 the top direction grows by orders of magnitude
+    assert run["singular_values"][0, 0] < 1e-9 and run["singular_values"][-1, 0] > 1
+    # the table's row for the paper's word2vec is this model's score
+    scores = pd.read_csv(base / f"eval/{SETTING}/models/sgns-tied.csv").set_index(
+        ["benchmark", "category"]
+    )["score"]
+    table = pd.read_csv(base / f"eval/{SETTING}/table.csv").set_index("model")
+    assert table.loc["word2vec (paper: tied SGNS)", "Google analogies"] == pytest.approx(
+        scores[("analogy-paper", "full")]
+    )
+    assert table.loc["word2vec (paper: tied SGNS)", "paper: Google analogies"] == 0.68
+    # Figure 2's small-init word2vec panel is its recorded s_k^2
+    fig2 = pd.read_csv(base / f"figures/{SETTING}/fig2.csv", dtype={"init": str})
+    small = fig2[(fig2["row"] == "word2vec") & (fig2["init"] == "1e-12")]
+    top = small[small["mode"] == 1]["s2"].to_numpy()
+    np.testing.assert_allclose(top, run["singular_values"][:, 0] ** 2, rtol=1e-6)
+    # Figure 1's word2vec row: its expected loss at every snapshot, falling as it learns
+    loss = pd.read_csv(base / f"dynamics/{SETTING}/word2vec-tied-loss.csv")
+    np.testing.assert_array_equal(loss["words"], run["snapshot_words"])
+    assert loss["loss"].iloc[-1] < 0.95 * loss["loss"].iloc[0]
+    curves = pd.read_csv(base / f"figures/{SETTING}/fig1_curves.csv")
+    drawn = curves[(curves["row"] == "word2vec") & (curves["kind"] == "loss")]
+    np.testing.assert_allclose(drawn["value"], loss["loss"])
+    points = pd.read_csv(base / f"figures/{SETTING}/fig1_points.csv", keep_default_na=False)
+    assert list(dict.fromkeys(points[points["row"] == "word2vec"]["snapshot"])) == [
+        "word2vec 1%",
+        "word2vec 10%",
+        "word2vec end",
+    ]
