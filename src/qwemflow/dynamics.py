@@ -453,6 +453,8 @@ class DynamicsRun:
     theory_squared: np.ndarray  # (recorded steps, d): the theory's s_k^2
     modes: pd.DataFrame  # each mode measured against the theory (theory.mode_agreement)
     subspace_overlap: float  # of the final W's column space with the top d eigenvectors of M*
+    snapshot_steps: np.ndarray  # the steps of snapshot_times that the run reached
+    snapshots: np.ndarray  # (snapshots, V, d) float32: W at those steps
 
 
 def _linearization_eigenpairs(
@@ -490,6 +492,7 @@ def run_dynamics(
     mstar_eigenpairs: tuple[np.ndarray, np.ndarray] | None = None,
     backend: Backend | None = None,
     name: str = "run",
+    snapshot_times: Sequence[float] = (),
 ) -> DynamicsRun:
     """Trains one run of config `dynamics` (`run`: loss, reweighting, init, optional top_words and
     overrides of the shared `settings`) on the statistics P(i,j), P(i) in dim dimensions, and
@@ -498,7 +501,8 @@ def run_dynamics(
     The learning rate is settings' learning_rate over the top eigenvalue of the step's
     linearization at W = 0 (M* for QWEM under Setting 3.1), whose top dim eigenpairs are the
     theory's modes; the run lasts t_max_over_tau1 times the theory's tau_1, with checkpoints at
-    1.1, 1.4 and 4 tau_1 (one mode learned, a few, all). Full-batch QWEM under Setting 3.1 trains
+    1.1, 1.4 and 4 tau_1 (one mode learned, a few, all) and W kept at snapshot_times (in
+    units of tau_1; float32, for learning curves). Full-batch QWEM under Setting 3.1 trains
     in M*'s eigenbasis (train_in_eigenbasis), which needs every eigenpair of M*: those of
     `mstar_eigenpairs` (M* of these statistics, decreasing) when it holds all of them, else they
     are computed; its top dim also serve the subspace overlap. The dense work runs on `backend`
@@ -537,6 +541,8 @@ def run_dynamics(
     n_steps = int(np.ceil(settings["t_max_over_tau1"] * tau1))
     record_steps = log_spaced_steps(n_steps, settings["n_records"])
     checkpoints = np.unique(np.round(tau1 * np.array([1.1, 1.4, 4.0])).astype(int))
+    snapshot_steps = np.unique(np.round(tau1 * np.asarray(snapshot_times, dtype=float)).astype(int))
+    snapshot_steps = snapshot_steps[snapshot_steps <= n_steps]
     sampler = (
         None
         if batch_size is None
@@ -569,7 +575,7 @@ def run_dynamics(
                 learning_rate,
                 n_steps,
                 record_steps,
-                checkpoints,
+                np.union1d(checkpoints, snapshot_steps),
                 progress_every=progress_every,
             )
         else:
@@ -581,7 +587,7 @@ def run_dynamics(
                 learning_rate,
                 n_steps,
                 record_steps,
-                checkpoints,
+                np.union1d(checkpoints, snapshot_steps),
                 sampler,
                 progress_every=progress_every,
             )
@@ -590,6 +596,11 @@ def run_dynamics(
             f"dynamics run {name} (learning_rate {settings['learning_rate']}): {error}"
         ) from None
     log.info("%d steps in %.1f s", n_steps, time.perf_counter() - start)
+    kept = trajectory.checkpoint_steps
+    snapshots = trajectory.checkpoints[np.isin(kept, snapshot_steps)].astype(np.float32)
+    figure_checkpoints = np.isin(kept, checkpoints)
+    trajectory.checkpoint_steps = kept[figure_checkpoints]
+    trajectory.checkpoints = trajectory.checkpoints[figure_checkpoints]
 
     overlap = subspace_overlap(trajectory.final, mstar_vectors)
     modes = mode_agreement(
@@ -617,6 +628,8 @@ def run_dynamics(
         theory_squared=squared_singular_values(trajectory.steps, eigenvalues, learning_rate, u0),
         modes=modes,
         subspace_overlap=overlap,
+        snapshot_steps=snapshot_steps,
+        snapshots=snapshots,
     )
 
 

@@ -453,3 +453,37 @@ def performance_figure(jobs: pd.DataFrame, title: str, n_jobs: int = 25) -> plt.
     figure.suptitle(title, fontsize=11)
     figure.tight_layout()
     return figure
+
+
+LEARNING_CURVES = {
+    "theory": ("closed form (M* eigenvectors, s_k(t))", ":"),
+    "qwem": ("QWEM (trained W)", "-"),
+    "word2vec": ("word2vec (tied, gensim)", "-"),
+}
+
+
+def learning_curve_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
+    """Top: Google-analogy accuracy against t / tau_1 for the closed form, QWEM and the tied
+    word2vec; bottom: how many modes each has learned (s_k^2 above half its final value)."""
+    figure, (top, bottom) = plt.subplots(
+        2, 1, figsize=(7.5, 7), sharex=True, gridspec_kw={"height_ratios": [3, 2]}
+    )
+    colours = plt.get_cmap()(np.linspace(0.0, 0.8, len(LEARNING_CURVES)))
+    for colour, (curve, (label, style)) in zip(colours, LEARNING_CURVES.items(), strict=True):
+        data = curves[curves["curve"] == curve].sort_values("t_over_tau1")
+        if data.empty:
+            continue
+        width = 2.2 if style == ":" else 1.4
+        top.plot(
+            data["t_over_tau1"], 100 * data["accuracy"], style, color=colour, lw=width, label=label
+        )
+        bottom.plot(data["t_over_tau1"], data["modes_learned"], style, color=colour, lw=width)
+    top.set_ylabel("Google analogies (paper protocol), %")
+    top.legend(loc="upper left", fontsize=9)
+    bottom.set_ylabel("modes learned")
+    bottom.set_xlabel(r"$t/\tau_1$ (word2vec: its own unit)")
+    bottom.set_xscale("log")
+    n_questions = int(curves["n_questions"].max())
+    top.set_title(f"{title}\n{n_questions:,} questions", fontsize=10)
+    figure.tight_layout()
+    return figure

@@ -84,3 +84,11 @@ def mode_agreement(
             }
         )
     return pd.DataFrame(rows)
+
+
+def embedding_at(eigenvectors: np.ndarray, squared: np.ndarray) -> np.ndarray:
+    """The embedding the closed form predicts when its modes have squared singular values
+    `squared` (d,): the top-d eigenvectors of M* (V x d) scaled by s_k. QWEM under Setting 3.1
+    learns this W up to a rotation of its columns, which leaves cosines and analogies unchanged;
+    as t -> infinity s_k^2 -> lambda_k and it is M*'s eigen-embedding."""
+    return eigenvectors * np.sqrt(np.maximum(np.asarray(squared, dtype=np.float64), 0.0))

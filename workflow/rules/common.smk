@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import yaml
 from snakemake.utils import validate
 
@@ -72,6 +73,12 @@ if _word2vec_run is None and config["tied_word2vec"]["init"] != _small_init:
         f"config: tied_word2vec.init ({config['tied_word2vec']['init']}) must equal the init of figures.fig2.small_init_run"
         f" ({_small_init}): Figures 1 and 2 draw the tied word2vec in the small-init column"
         " (or set figures.word2vec_run to a dynamics run that starts there)"
+    )
+_curve_run = config["dynamics"]["runs"].get(config["learning_curve"]["run"])
+if _curve_run is None or (_curve_run["loss"], _curve_run["reweighting"]) != ("qwem", "setting-3.1"):
+    raise ValueError(
+        f"config: learning_curve.run ({config['learning_curve']['run']}) must be a dynamics run with"
+        " loss qwem and reweighting setting-3.1, whose closed form is the theory's embedding"
     )
 # gensim's trajectories are dynamics/<setting>/word2vec.npz and word2vec-tied.npz
 for _run_name in config["dynamics"]["runs"]:
@@ -226,6 +233,15 @@ def fig1_word2vec_loss(wildcards):
     if config["figures"]["word2vec_run"] is not None:
         return []
     return f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}/word2vec-tied-loss.csv"
+
+
+def snapshot_times(run):
+    """The times (t / tau_1) at which a dynamics run keeps W: learning_curve.times log-spaced from
+    0.5 tau_1 to the run's end for the learning curve's run, none for the others."""
+    if run != config["learning_curve"]["run"]:
+        return []
+    settings = {**config["dynamics"], **config["dynamics"]["runs"][run]}
+    return np.geomspace(0.5, settings["t_max_over_tau1"], config["learning_curve"]["times"]).tolist()
 
 
 def word2vec_mem_mb(wildcards, input):

@@ -16,12 +16,15 @@ rule dynamics:
         ENV
     threads: 2
     resources:
-        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=9),
+        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=9)
+        + 3 * snapshots_mb(wildcards, len(snapshot_times(wildcards.run))),
         runtime=lambda wildcards: 30 + int(wildcards.V) ** 2 * int(wildcards.d) // 10**8,
         gpu=gpus(),
     params:
         run=lambda wildcards: config["dynamics"]["runs"][wildcards.run],
         settings={key: value for key, value in config["dynamics"].items() if key != "runs"},
+        # W kept for the learning curve (t / tau_1)
+        snapshot_times=lambda wildcards: snapshot_times(wildcards.run),
         # where the dense numerics run (qwemflow.backend)
         compute=config["compute"],
         # the tied word2vec's subsampling threshold, for the runs with word2vec's reweighting

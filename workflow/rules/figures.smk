@@ -65,6 +65,7 @@ rule figures:
         rules.table.input,
         f"results/{CORPUS}/figures/V{V}_L{L}/eigenfeatures.png",
         f"results/{CORPUS}/figures/{SETTING}/fig2.png",
+        f"results/{CORPUS}/figures/{SETTING}/learning_curve.png",
         f"results/{CORPUS}/figures/{SETTING}/fig1.png",
         f"results/{CORPUS}/figures/{SETTING}/ablation.png",
         rules.linear.input,
@@ -232,3 +233,53 @@ rule ablation:
         style=config["figures"]["style"],
     script:
         "../scripts/plot_ablation.py"
+
+
+rule learning_curve_data:
+    input:
+        qwem=lambda wildcards: f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}/{config['learning_curve']['run']}.npz",
+        word2vec="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied.npz",
+        mstar="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
+        vocab="results/{corpus}/vocab/V{V}.tsv",
+    output:
+        "results/{corpus}/figures/V{V}_L{L}_d{d}/learning_curve.csv",
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}_d{d}/learning_curve_data.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/learning_curve_data.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: 1500
+        + 2 * snapshots_mb(wildcards, config["learning_curve"]["times"])
+        + 2 * snapshots_mb(wildcards, config["tied_word2vec"]["snapshots"]),
+        runtime=lambda wildcards: 10 + int(wildcards.V) * int(wildcards.d) // 10**5,
+    script:
+        "../scripts/learning_curve_data.py"
+
+
+rule learning_curve:
+    input:
+        "results/{corpus}/figures/V{V}_L{L}_d{d}/learning_curve.csv",
+    output:
+        pdf="results/{corpus}/figures/V{V}_L{L}_d{d}/learning_curve.pdf",
+        png=report(
+            "results/{corpus}/figures/V{V}_L{L}_d{d}/learning_curve.png",
+            category="Dynamics",
+            caption="../report/learning_curve.rst",
+        ),
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}_d{d}/learning_curve.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/learning_curve.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        style=config["figures"]["style"],
+    script:
+        "../scripts/plot_learning_curve.py"

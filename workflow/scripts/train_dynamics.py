@@ -24,6 +24,7 @@ result = run_dynamics(
     mstar_eigenpairs=mstar_eigenpairs,
     backend=backend,
     name=snakemake.wildcards.run,
+    snapshot_times=snakemake.params.snapshot_times,
 )
 trajectory = result.trajectory
 with atomic_output(snakemake.output.modes) as tmp:
@@ -45,4 +46,6 @@ with atomic_output(snakemake.output.trajectory) as tmp:
         checkpoints=trajectory.checkpoints,
         final=trajectory.final,
         subspace_overlap=result.subspace_overlap,
+        snapshot_steps=result.snapshot_steps,
+        snapshots=result.snapshots,
     )
