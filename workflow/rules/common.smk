@@ -241,7 +241,9 @@ def snapshot_times(run):
     if run != config["learning_curve"]["run"]:
         return []
     settings = {**config["dynamics"], **config["dynamics"]["runs"][run]}
-    return np.geomspace(0.5, settings["t_max_over_tau1"], config["learning_curve"]["times"]).tolist()
+    return np.geomspace(
+        0.5, settings["t_max_over_tau1"], config["learning_curve"]["times"]
+    ).tolist()
 
 
 def word2vec_mem_mb(wildcards, input):
