@@ -146,7 +146,16 @@ def test_results_markdown_carries_the_eigenfeature_comparison():
         "rarest_word_count": 3,
     }
     text = results_markdown(
-        {"corpus": "toy", "V": 10, "L": 4, "d": 2}, corpus, table, _eigenfeatures(), modes, 0.5
+        {"corpus": "toy", "V": 10, "L": 4, "d": 2},
+        corpus,
+        table,
+        _eigenfeatures(),
+        modes,
+        0.5,
+        {"QWEM": (0.004, 3.5), "word2vec (tied)": (0.25, 40.0)},
+    )
+    assert (
+        "largest gap from the theory is QWEM 0.4 points at t/τ₁ = 3.5; word2vec (tied) 25.0" in text
     )
     assert "paper's topic for this rank" in text
     assert all(topic in text for topic in PAPER_EIGENFEATURES)
@@ -154,7 +163,10 @@ def test_results_markdown_carries_the_eigenfeature_comparison():
 
 def test_summary_imports_no_plotting_library():
     """The text outputs (summary, benchmark table) run without matplotlib loaded."""
-    check = "import qwemflow.summary, sys; assert 'matplotlib' not in sys.modules"
+    check = (
+        "import qwemflow.summary, qwemflow.learning_curve, sys;"
+        " assert 'matplotlib' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", check], check=True)
 
 

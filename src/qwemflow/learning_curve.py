@@ -8,8 +8,14 @@ import numpy as np
 import pandas as pd
 
 from qwemflow.evaluate import paper_protocol_analogies
-from qwemflow.plots import word2vec_time_unit
 from qwemflow.theory import embedding_at, squared_singular_values
+
+
+def word2vec_time_unit(trajectory) -> float:
+    """word2vec's time unit (it has no closed-form tau_1): the words trained on when s_1^2 first
+    reaches half its final value."""
+    s1 = trajectory["singular_values"][:, 0] ** 2
+    return float(trajectory["words"][np.argmax(s1 >= s1[-1] / 2)])
 
 
 def modes_learned(squared: np.ndarray, final: np.ndarray) -> int:

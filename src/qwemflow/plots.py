@@ -12,14 +12,8 @@ from matplotlib.cm import ScalarMappable  # noqa: E402
 from matplotlib.colors import BoundaryNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
+from qwemflow.learning_curve import word2vec_time_unit  # noqa: E402
 from qwemflow.summary import table_cell  # noqa: E402
-
-
-def word2vec_time_unit(trajectory) -> float:
-    """word2vec's time unit (it has no closed-form tau_1): the words trained on when s_1^2 first
-    reaches half its final value."""
-    s1 = trajectory["singular_values"][:, 0] ** 2
-    return float(trajectory["words"][np.argmax(s1 >= s1[-1] / 2)])
 
 
 def table_figure(summary: pd.DataFrame, title: str) -> plt.Figure:

@@ -174,8 +174,11 @@ def results_markdown(
     eigenfeatures: pd.DataFrame,
     modes: dict[str, pd.DataFrame],
     word2vec_overlap: float,
+    curve_gaps: dict[str, tuple[float, float]],
 ) -> str:
-    """The summary page: corpus, the benchmark table beside the paper's, eigenfeatures, dynamics."""
+    """The summary page: corpus, the benchmark table beside the paper's, eigenfeatures, dynamics
+    (curve_gaps: the learning curve's largest gap between the theory and each model, in
+    accuracy, and the t / tau_1 where it occurs)."""
     paper = ", ".join(f"{MODEL_LABELS[m]} {100 * v:.0f}%" for m, v in PAPER_ANALOGY.items())
     scores = table.set_index("model")["Google analogies"]
     ours = ", ".join(
@@ -186,6 +189,10 @@ def results_markdown(
     vocab_size = int(setting["V"])
     features = eigenfeature_markdown(eigenfeatures)
     runs = "\n".join(f"- {half_time_finding(run, table_)}" for run, table_ in modes.items())
+    gaps = "; ".join(
+        f"{name} {100 * gap:.1f} points at t/τ₁ = {time:.3g}"
+        for name, (gap, time) in curve_gaps.items()
+    )
     return f"""# Results: corpus `{setting["corpus"]}`, V = {setting["V"]}, L = {setting["L"]}, d = {setting["d"]}
 
 The paper (Karkada et al., NeurIPS 2025) used all of English Wikipedia, V = 10,000, L = 16, d = 200.
@@ -218,6 +225,9 @@ Every dynamics run of this workflow, against the theory of its own linearized st
 
 {MODEL_LABELS["sgns-tied"]}: its top-10 singular subspace overlaps the top-10 eigenvectors of M* at {word2vec_overlap:.3f}
 (1: the same subspace; two random 10-dimensional subspaces of R^{vocab_size}: about {10 / vocab_size:.3f}).
+
+Learning curve (Google analogies over training, the closed form's embedding against each model at
+the same times; word2vec in its own time unit): the largest gap from the theory is {gaps}.
 """
 
 

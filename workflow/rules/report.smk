@@ -46,6 +46,7 @@ rule results_summary:
         # the paper's word2vec, whose learned subspace the summary compares with M*'s
         word2vec="results/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns-tied.txt",
         mstar="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
+        learning_curve="results/{corpus}/figures/V{V}_L{L}_d{d}/learning_curve.csv",
         vocab="results/{corpus}/vocab/V{V}.tsv",
         tokens=part_files("results/{corpus}/tokens/V{V}/{part}.npz"),
         wordcounts=part_files("results/{corpus}/text/{part}.wordcounts.tsv"),

@@ -7,6 +7,7 @@ import pandas as pd
 
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
+from qwemflow.learning_curve import largest_gap
 from qwemflow.linear import top_singular_overlap
 from qwemflow.provenance import provenance_markdown
 from qwemflow.spectral import load_word2vec
@@ -30,6 +31,11 @@ modes = {
 _, word2vec = load_word2vec(snakemake.input.word2vec)
 with np.load(snakemake.input.mstar) as spectrum:
     word2vec_overlap = top_singular_overlap(word2vec, spectrum["vectors"], 10)
+curves = pd.read_csv(snakemake.input.learning_curve)
+curve_gaps = {
+    label: largest_gap(curves, "theory", curve)
+    for label, curve in (("QWEM", "qwem"), ("word2vec (tied)", "word2vec"))
+}
 text = results_markdown(
     {"corpus": w.corpus, "V": w.V, "L": w.L, "d": w.d},
     corpus,
@@ -37,6 +43,7 @@ text = results_markdown(
     eigenfeatures,
     modes,
     word2vec_overlap,
+    curve_gaps,
 )
 with open(snakemake.input.provenance) as record:
     text += "\n" + provenance_markdown(json.load(record))
