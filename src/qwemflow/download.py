@@ -54,6 +54,10 @@ class UnreachableError(DownloadError):
     as opposed to answering with an error or a bad file."""
 
 
+class ChecksumMismatch(DownloadError):
+    """A file that arrived whole but is not the one published: the wrong size or digest."""
+
+
 class LimitExceeded(DownloadError):
     """A transfer stopped by a limit on what it may take in (bytes or time); not retried."""
 
@@ -266,13 +270,15 @@ def _verify(url: str, path: Path, expected_size: int | None, checksums: dict[str
     """Raise DownloadError unless path has the expected size and every expected digest."""
     size = path.stat().st_size
     if expected_size is not None and size != expected_size:
-        raise DownloadError(
+        raise ChecksumMismatch(
             f"{url}: size mismatch: expected {expected_size} bytes, got {size} bytes"
         )
     for algorithm, expected in checksums.items():
         actual = file_digest(path, algorithm)
         if actual != expected:
-            raise DownloadError(f"{url}: {algorithm} mismatch: expected {expected}, got {actual}")
+            raise ChecksumMismatch(
+                f"{url}: {algorithm} mismatch: expected {expected}, got {actual}"
+            )
 
 
 class _Progress:

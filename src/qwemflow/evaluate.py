@@ -8,10 +8,14 @@ Word lookups are case-insensitive (the first of several case variants wins), as 
 from __future__ import annotations
 
 import re
+import tarfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
+
+from qwemflow.download import ChecksumMismatch, DownloadError, download
 
 CATEGORY_NAMES: dict[str, str] = {
     "capital-common-countries": "country-capital",
@@ -284,3 +288,27 @@ def benchmark_table(
     table = pd.concat(tables, ignore_index=True)
     table.insert(0, "model", model)
     return table[["model", "benchmark", "category", "score", "n_questions", "coverage"]]
+
+
+def optional_similarity_pairs(
+    url: str, sha1: str, member: str, scratch: Path, log, **download_options
+) -> tuple[list[tuple[str, str, float]], str]:
+    """The word pairs of a similarity benchmark published as a tar archive (MEN), or none and why:
+    an optional benchmark is skipped, with the reason, on any failure to obtain it (no network, an
+    HTTP error, a damaged archive, a missing member). A file that arrived but does not match its
+    published checksum is an error (ChecksumMismatch), not a reason to skip."""
+    archive = Path(scratch) / "archive.tar.gz"
+    try:
+        download(
+            url, archive, checksums={"sha1": sha1} if sha1 else None, log=log, **download_options
+        )
+        with tarfile.open(archive) as tar:
+            tar.extract(member, scratch, filter="data")
+        pairs = read_similarity_pairs(Path(scratch) / member)
+    except ChecksumMismatch:
+        raise
+    except (DownloadError, tarfile.TarError, EOFError, KeyError, OSError, ValueError) as error:
+        return [], f"{url}: {type(error).__name__}: {error}"
+    if not pairs:
+        return [], f"{url}: {member} holds no word pairs"
+    return pairs, ""

@@ -1,38 +1,30 @@
-"""MEN word pairs from the public archive, checksum verified; when the server cannot be reached
-(offline), an empty table that says why. A checksum mismatch stays an error."""
+"""MEN word pairs from the public archive, checksum verified; on any failure to obtain them (no
+network, an HTTP error, a damaged archive) an empty table that says why, so that an optional
+benchmark cannot sink the table. A checksum mismatch stays an error."""
 
 import csv
-import tarfile
 import tempfile
-from pathlib import Path
 
-from qwemflow.download import UnreachableError, download
-from qwemflow.evaluate import read_similarity_pairs
+from qwemflow.evaluate import optional_similarity_pairs
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
 
 log = log_to(snakemake.log[0])
 men = snakemake.params.men
 with tempfile.TemporaryDirectory() as scratch:
-    archive = Path(scratch) / "MEN.tar.gz"
-    try:
-        # One quick retry: an optional benchmark must not hold a run up when there is no network.
-        download(
-            men["url"],
-            archive,
-            checksums={"sha1": men["sha1"]} if men["sha1"] else None,
-            retries=1,
-            backoff=1.0,
-            timeout=snakemake.config["download"]["timeout_seconds"],
-            log=log,
-        )
-        with tarfile.open(archive) as tar:
-            tar.extract(men["member"], scratch, filter="data")
-        pairs = read_similarity_pairs(Path(scratch) / men["member"])
-        reason = ""
-    except UnreachableError as error:
-        pairs, reason = [], str(error)
-        log.warning("MEN is unavailable, so it is left out of the benchmarks: %s", reason)
+    # One quick retry: an optional benchmark must not hold a run up when there is no network.
+    pairs, reason = optional_similarity_pairs(
+        men["url"],
+        men["sha1"],
+        men["member"],
+        scratch,
+        log,
+        retries=1,
+        backoff=1.0,
+        timeout=snakemake.config["download"]["timeout_seconds"],
+    )
+if reason:
+    log.warning("MEN is unavailable, so it is left out of the benchmarks: %s", reason)
 with atomic_output(snakemake.output[0]) as tmp, open(tmp, "w", newline="") as sink:
     if reason:
         sink.write(f"# unavailable: {reason}\n")
