@@ -11,7 +11,9 @@ from snakemake.utils import validate
 
 from qwemflow.backend import check_compute, runs_on_numpy
 from qwemflow.eigensolver import few_enough_for_lanczos
+from qwemflow.runtime import dynamics_minutes, gensim_minutes
 from qwemflow.sources import is_local, local_path, read_manifest
+from qwemflow.vocab import read_word_counts
 
 validate(config, schema="../schemas/config.schema.yaml")
 check_compute(config["compute"])
@@ -261,13 +263,34 @@ def snapshots_mb(wildcards, snapshots):
 
 
 def word2vec_runtime(block):
-    """Minutes for a gensim job of config `block`: a fixed start plus epochs times the tokens'
-    size at a conservative rate."""
+    """Minutes for a gensim job of config `block`, from its in-vocabulary tokens (the vocabulary's
+    counts) and settings (qwemflow.runtime)."""
 
     def runtime(wildcards, input):
-        return 30 + int(mb(input.tokens) * config[block]["epochs"] / 100)
+        tokens = sum(read_word_counts(input.vocab).values()) if os.path.exists(input.vocab) else 0
+        settings = config[block]
+        return gensim_minutes(
+            tokens, settings["epochs"], int(wildcards.L), settings["negative"], int(wildcards.d)
+        )
 
     return runtime
+
+
+def dynamics_runtime(wildcards):
+    """Minutes for a dynamics run, from its length in tau_1 (bounded before M* is known), the cost
+    of its step and the words it trains on (qwemflow.runtime)."""
+    run = config["dynamics"]["runs"][wildcards.run]
+    settings = {**config["dynamics"], **run}
+    vocab_size = int(wildcards.V)
+    return dynamics_minutes(
+        min(run.get("top_words", vocab_size), vocab_size),
+        int(wildcards.d),
+        run["init"],
+        settings["learning_rate"],
+        settings["t_max_over_tau1"],
+        settings["batch_size"],
+        trains_in_mstar_eigenbasis(run, vocab_size),
+    )
 
 
 def scale_study_points(wildcards):

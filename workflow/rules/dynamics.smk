@@ -18,7 +18,7 @@ rule dynamics:
     resources:
         mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=9)
         + 3 * snapshots_mb(wildcards, len(snapshot_times(wildcards.run))),
-        runtime=lambda wildcards: 30 + int(wildcards.V) ** 2 * int(wildcards.d) // 10**8,
+        runtime=dynamics_runtime,
         gpu=gpus(),
     params:
         run=lambda wildcards: config["dynamics"]["runs"][wildcards.run],
