@@ -19,7 +19,8 @@ INTRO = """\
 
 `config.yaml` at the top of the repository is the default run (the Wikipedia sample bundled with
 gensim, offline, a few minutes on a laptop). The files here are presets for the paper's scale,
-given after it: `snakemake --cores all --configfile config/wikiextractor-paper.yaml`. A later
+given after it: `snakemake --configfile config/wikiextractor-paper.yaml --config 'corpus={local:
+{paths: [/data/enwiki-extract]}}'` (that preset needs the path of your extract). A later
 `--configfile` or `--config key=value` overrides an earlier one. Snakemake validates the merged
 config against `workflow/schemas/config.schema.yaml` before anything runs.
 
