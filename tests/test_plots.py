@@ -186,20 +186,33 @@ def test_scale_study_table_takes_each_point_s_overall_paper_score(tmp_path):
         {
             "corpus": "wiki",
             "words": 8_000_000,
-            "benchmarks": pd.concat([_scores("qwem", 0.6, 5000), _scores("sgns", 0.7, 5000)]),
+            "benchmarks": pd.concat(
+                [
+                    _scores("qwem-init0.1", 0.5, 5000),
+                    _scores("qwem", 0.6, 5000),
+                    _scores("sgns", 0.7, 5000),
+                ]
+            ),
         },
         {
             "corpus": "wiki/prefix2000000",
             "words": 2_000_000,
-            "benchmarks": pd.concat([_scores("sgns", 0.4, 3000), _scores("qwem", 0.3, 3000)]),
+            "benchmarks": pd.concat(
+                [
+                    _scores("sgns", 0.4, 3000),
+                    _scores("qwem-init0.1", 0.2, 3000),
+                    _scores("qwem", 0.3, 3000),
+                ]
+            ),
         },
     ]
     table = scale_study_table(points)
-    assert list(table["words"]) == [2_000_000, 2_000_000, 8_000_000, 8_000_000]
-    assert list(table["model"]) == ["sgns", "qwem", "sgns", "qwem"]  # the table's model order
-    assert list(table["label"]) == ["word2vec (gensim)", "QWEM"] * 2
-    assert list(table["accuracy"]) == [0.4, 0.3, 0.7, 0.6]
-    assert list(table["n_questions"]) == [3000, 3000, 5000, 5000]
+    assert list(table["words"]) == [2_000_000] * 3 + [8_000_000] * 3
+    # the table's model order, then any other dynamics run the study names
+    assert list(table["model"]) == ["sgns", "qwem", "qwem-init0.1"] * 2
+    assert list(table["label"]) == ["word2vec (gensim)", "QWEM", "dynamics run qwem-init0.1"] * 2
+    assert list(table["accuracy"]) == [0.4, 0.3, 0.2, 0.7, 0.6, 0.5]
+    assert list(table["n_questions"]) == [3000] * 3 + [5000] * 3
     figure = scale_study_figure(table, "scale")
     labels = [tick.get_text() for tick in figure.axes[0].get_xticklabels()]
     assert labels == ["2M words\n3,000 questions", "8M words\n5,000 questions"]

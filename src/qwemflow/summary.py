@@ -80,14 +80,17 @@ def scale_study_table(points: list[dict]) -> pd.DataFrame:
         overall = benchmarks[
             (benchmarks["benchmark"] == "analogy-paper") & (benchmarks["category"] == "full")
         ]
-        for model in [m for m in MODEL_LABELS if m in set(overall["model"])]:
+        present = list(dict.fromkeys(overall["model"]))
+        # the table's models in its order, then any other run the study names
+        ordered = [m for m in MODEL_LABELS if m in present]
+        for model in ordered + [m for m in present if m not in ordered]:
             row = overall[overall["model"] == model].iloc[0]
             rows.append(
                 {
                     "corpus": point["corpus"],
                     "words": int(point["words"]),
                     "model": model,
-                    "label": MODEL_LABELS[model],
+                    "label": MODEL_LABELS.get(model, f"dynamics run {model}"),
                     "accuracy": float(row["score"]),
                     "n_questions": int(row["n_questions"]),
                 }
