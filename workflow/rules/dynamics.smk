@@ -14,7 +14,9 @@ rule dynamics:
         "benchmarks/{corpus}/dynamics/V{V}_L{L}_d{d}/{run}.tsv"
     conda:
         ENV
-    threads: 2
+    # one thread: beside gensim's one-worker jobs a 2-core machine runs two jobs at once
+    # (--set-threads dynamics=N gives it more on a larger node)
+    threads: 1
     resources:
         mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=9)
         + 3 * snapshots_mb(wildcards, len(snapshot_times(wildcards.run))),

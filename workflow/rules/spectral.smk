@@ -12,7 +12,9 @@ rule spectrum:
         "benchmarks/{corpus}/spectra/V{V}_L{L}/{target}.tsv"
     conda:
         ENV
-    threads: 2
+    # one thread: beside gensim's one-worker jobs a 2-core machine runs two jobs at once
+    # (--set-threads spectrum=N gives it more on a larger node)
+    threads: 1
     resources:
         mem_mb=spectrum_mem_mb,
         runtime=lambda wildcards: 10 + int(wildcards.V) ** 3 // 10**10,

@@ -13,6 +13,8 @@ rule word2vec:
         "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.log",
     benchmark:
         "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.tsv"
+    # the longest single jobs: started first, so that the dense stages fill the other cores
+    priority: 1
     conda:
         ENV
     threads: config["word2vec"]["workers"]
@@ -39,6 +41,7 @@ rule tied_word2vec:
         "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns-tied.log",
     benchmark:
         "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns-tied.tsv"
+    priority: 1
     conda:
         ENV
     threads: config["tied_word2vec"]["workers"]
