@@ -10,6 +10,8 @@ rule count_part:
         "logs/{corpus}/counts/V{V}_L{L}/{part}.log",
     benchmark:
         "benchmarks/{corpus}/counts/V{V}_L{L}/{part}.tsv"
+    # before the gensim jobs (priority 1): every dense stage waits for the counts
+    priority: 2
     conda:
         ENV
     threads: 2
@@ -31,6 +33,7 @@ rule merge_counts:
         "logs/{corpus}/counts/V{V}_L{L}.log",
     benchmark:
         "benchmarks/{corpus}/counts/V{V}_L{L}.tsv"
+    priority: 2
     conda:
         ENV
     threads: 1
