@@ -308,7 +308,8 @@ def optional_similarity_pairs(
     except ChecksumMismatch:
         raise
     except (DownloadError, tarfile.TarError, EOFError, KeyError, OSError, ValueError) as error:
-        return [], f"{url}: {type(error).__name__}: {error}"
+        message = str(error) if url in str(error) else f"{url}: {error}"
+        return [], f"{message} ({type(error).__name__})"
     if not pairs:
         return [], f"{url}: {member} holds no word pairs"
     return pairs, ""
