@@ -354,17 +354,20 @@ def test_men_downloaded_and_verified_from_a_server(tmp_path):
         ]
         config["evaluate"]["men"]["sha1"] = "0" * 40
         (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+        # the target goes first: --forcerun takes every name after it, and a target read as
+        # one more rule to force would leave the default target, the whole DAG
         failed = run_snakemake(
             workdir,
+            "results/datasets/men.tsv",
             "--cores",
             "1",
             "--forcerun",
             "men_dataset",
-            "results/datasets/men.tsv",
             check=False,
         )
     assert failed.returncode != 0
     assert "sha1 mismatch" in (workdir / "logs/datasets/men.log").read_text()
+    assert not (workdir / "results/enwiki-sample").exists()  # the dataset alone was (re)made
 
 
 def test_text8_and_local_sources(tmp_path, bundled_dump):
