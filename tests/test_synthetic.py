@@ -104,6 +104,7 @@ def synthetic_run(tmp_path_factory):
     )
 
 
+@pytest.mark.workflow
 def test_top_eigenvectors_of_m_star_recover_the_planted_topics(synthetic_run):
     results, corpus = synthetic_run
     vocab = list(read_word_counts(results / "vocab" / "V500.tsv"))
@@ -131,6 +132,7 @@ def test_top_eigenvectors_of_m_star_recover_the_planted_topics(synthetic_run):
     assert np.array_equal(labels[cosine.argmax(axis=1)], labels)
 
 
+@pytest.mark.workflow
 def test_m_star_embeddings_solve_the_planted_analogies(synthetic_run):
     results, corpus = synthetic_run
     words, vectors = load_word2vec(results / "embeddings" / "V500_L16_d12" / "mstar.txt")
@@ -144,6 +146,7 @@ def test_m_star_embeddings_solve_the_planted_analogies(synthetic_run):
     assert table.loc["full", "accuracy"] > 0.97, table
 
 
+@pytest.mark.workflow
 def test_tied_word2vec_in_the_dag_solves_the_planted_analogies(synthetic_run):
     """The paper's word2vec (gensim's skip-gram, one matrix for words and contexts, from init
     1e-12) learns the planted structure from the token stream."""
@@ -158,6 +161,7 @@ def test_tied_word2vec_in_the_dag_solves_the_planted_analogies(synthetic_run):
     assert table.loc["full", "accuracy"] > 0.9, table
 
 
+@pytest.mark.workflow
 def test_full_batch_tied_sgns_run_in_the_dag_solves_the_planted_analogies(synthetic_run):
     """The cross-check of the paper's word2vec (tied weights, word2vec's subsampling and
     negatives, small init, full-batch gradient descent on the expected loss to 30 tau_1) becomes
