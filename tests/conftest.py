@@ -1,5 +1,6 @@
-"""Shared fixtures: the bundled real dump, one end-to-end run of the default DAG and one of the
-small test config (.test/config), both started in the background while the other tests run."""
+"""Shared fixtures: the bundled real dump and the DAG runs that tests read (the default DAG end to
+end, the small test config's table, the synthetic corpus), each run once, in the background,
+from the start of the session, while the tests that need none of them run."""
 
 from __future__ import annotations
 
@@ -121,6 +122,24 @@ class BackgroundRun:
                 self.process.wait()
 
 
+def synthetic_workflow_dir(path: Path) -> Path:
+    """The default synthetic corpus (4M tokens, 2 parts) with V = 500, d = 12 (the rank of the
+    planted structure: topic contrasts, attribute contrasts, a few more), the paper's word2vec
+    (tied gensim) for 3 epochs and its full-batch cross-check, the sgns-tied-gd dynamics run."""
+    workflow_dir(path)
+    config = yaml.safe_load((path / "config.yaml").read_text())
+    config["corpus"].update(name="synthetic", source="synthetic")
+    config.update(vocab_size=500, dim=12)
+    config["tied_word2vec"]["epochs"] = 3
+    config["dynamics"]["runs"]["sgns-tied-gd"] = {
+        "loss": "sgns",
+        "reweighting": "word2vec",
+        "init": 1e-12,
+    }
+    (path / "config.yaml").write_text(yaml.safe_dump(config))
+    return path
+
+
 # The DAG runs that tests read: name of the fixture -> (how its working directory is made, the
 # arguments of its run). A run whose fixture a selected test uses starts when the session does.
 DAG_RUNS = {
@@ -128,6 +147,18 @@ DAG_RUNS = {
     "default_run": (workflow_dir, ("--cores", "2")),
     # the small test config's benchmark table: every kind of job, from extraction to a figure
     "small_run": (small_workflow_dir, ("--cores", "2", "table")),
+    # tests/test_synthetic.py: up to the M* embeddings and the tied word2vec's (gensim and GD)
+    "synthetic_run": (
+        synthetic_workflow_dir,
+        (
+            "--cores",
+            "2",
+            "results/synthetic/embeddings/V500_L16_d12/mstar.txt",
+            "results/synthetic/spectra/V500_L16/mstar.npz",
+            "results/synthetic/embeddings/V500_L16_d12/sgns-tied.txt",
+            "results/synthetic/embeddings/V500_L16_d12/sgns-tied-gd.txt",
+        ),
+    ),
 }
 
 

@@ -7,7 +7,7 @@ import tracemalloc
 import numpy as np
 import pytest
 import yaml
-from conftest import REPO, run_snakemake, workflow_dir
+from conftest import REPO
 
 from qwemflow.corpus import read_articles
 from qwemflow.counts import cooccurrence_counts, count_pairs, merge_count_shards
@@ -74,31 +74,12 @@ def test_weights_must_leave_room_for_background_words():
 
 
 @pytest.fixture(scope="module")
-def synthetic_run(tmp_path_factory):
+def synthetic_run(dag_runs):
     """The default synthetic corpus (4M tokens, 2 parts) through the DAG up to the M* embeddings
-    and the paper's word2vec (tied gensim, 3 epochs, and its full-batch cross-check, the
-    sgns-tied-gd dynamics run), with d = the rank of the planted structure (topic contrasts,
-    attribute contrasts, a few more)."""
-    workdir = workflow_dir(tmp_path_factory.mktemp("synthetic-run"))
+    and the paper's word2vec (conftest.synthetic_workflow_dir), started in the background when
+    the session starts: its results and the corpus that planted them."""
+    workdir = dag_runs["synthetic_run"].finished()
     config = yaml.safe_load((workdir / "config.yaml").read_text())
-    config["corpus"].update(name="synthetic", source="synthetic")
-    config.update(vocab_size=500, dim=12)
-    config["tied_word2vec"]["epochs"] = 3
-    config["dynamics"]["runs"]["sgns-tied-gd"] = {
-        "loss": "sgns",
-        "reweighting": "word2vec",
-        "init": 1e-12,
-    }
-    (workdir / "config.yaml").write_text(yaml.safe_dump(config))
-    run_snakemake(
-        workdir,
-        "--cores",
-        "2",
-        "results/synthetic/embeddings/V500_L16_d12/mstar.txt",
-        "results/synthetic/spectra/V500_L16/mstar.npz",
-        "results/synthetic/embeddings/V500_L16_d12/sgns-tied.txt",
-        "results/synthetic/embeddings/V500_L16_d12/sgns-tied-gd.txt",
-    )
     return workdir / "results" / "synthetic", SyntheticCorpus.from_config(
         config["corpus"]["synthetic"]
     )
