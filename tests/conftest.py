@@ -1,19 +1,26 @@
-"""Shared fixtures: the bundled real dump and one end-to-end run of the default DAG."""
+"""Shared fixtures: the bundled real dump and the DAG runs that tests read (the default DAG end to
+end, the small test config's table, the synthetic corpus), each run once, in the background,
+from the start of the session, while the tests that need none of them run."""
 
 from __future__ import annotations
 
 import bz2
 import hashlib
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from qwemflow.sources import BUNDLED_DUMP, gensim_test_data
 
 REPO = Path(__file__).resolve().parents[1]
+# Settings laid over config.yaml for the tests that need a DAG run but not the default numbers.
+SMALL_CONFIG = REPO / ".test" / "config" / "config.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -21,9 +28,9 @@ def bundled_dump() -> Path:
     return gensim_test_data(BUNDLED_DUMP)
 
 
-def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run the repository's workflow with `workdir` as its working directory."""
-    command = [
+def snakemake_command(workdir: Path, *args: str) -> list[str]:
+    """The command that runs the repository's workflow with `workdir` as its working directory."""
+    return [
         sys.executable,
         "-m",
         "snakemake",
@@ -33,11 +40,20 @@ def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.C
         str(workdir),
         *args,
     ]
+
+
+def failure(command: list[str], returncode: int, stdout: str, stderr: str) -> AssertionError:
+    return AssertionError(
+        f"{' '.join(command)} failed ({returncode}):\n{stdout[-4000:]}\n{stderr[-4000:]}"
+    )
+
+
+def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the repository's workflow with `workdir` as its working directory."""
+    command = snakemake_command(workdir, *args)
     result = subprocess.run(command, capture_output=True, text=True)
     if check and result.returncode != 0:
-        raise AssertionError(
-            f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-        )
+        raise failure(command, result.returncode, result.stdout, result.stderr)
     return result
 
 
@@ -48,12 +64,135 @@ def workflow_dir(path: Path) -> Path:
     return path
 
 
+def laid_over(base: dict, settings: dict) -> dict:
+    """`base` with `settings` laid over it, nested mappings key by key (as --configfile does)."""
+    merged = dict(base)
+    for key, value in settings.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = laid_over(base[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def small_config() -> dict:
+    """The default config with the small test settings (.test/config/config.yaml) laid over it."""
+    default = yaml.safe_load((REPO / "config.yaml").read_text())
+    return laid_over(default, yaml.safe_load(SMALL_CONFIG.read_text()))
+
+
+def small_workflow_dir(path: Path) -> Path:
+    """A working directory whose config.yaml is the small test config, written out whole."""
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "config.yaml").write_text(yaml.safe_dump(small_config(), sort_keys=False))
+    return path
+
+
+class BackgroundRun:
+    """A Snakemake run in its own process, started before the tests that read it are reached."""
+
+    def __init__(self, workdir: Path, *args: str):
+        self.workdir = workdir
+        self.command = snakemake_command(workdir, *args)
+        self.stdout = workdir.parent / f"{workdir.name}.stdout"
+        self.stderr = workdir.parent / f"{workdir.name}.stderr"
+        with self.stdout.open("w") as out, self.stderr.open("w") as err:
+            # its own process group, so that stopping it stops its jobs too
+            self.process = subprocess.Popen(
+                self.command, stdout=out, stderr=err, start_new_session=True
+            )
+
+    def finished(self) -> Path:
+        """Wait for the run; its working directory, or an AssertionError with its output."""
+        returncode = self.process.wait()
+        if returncode != 0:
+            raise failure(
+                self.command, returncode, self.stdout.read_text(), self.stderr.read_text()
+            )
+        return self.workdir
+
+    def stop(self) -> None:
+        """End the run and its jobs if the session ends first (a failure, Ctrl-C)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def synthetic_workflow_dir(path: Path) -> Path:
+    """The default synthetic corpus (4M tokens, 2 parts) with V = 500, d = 12 (the rank of the
+    planted structure: topic contrasts, attribute contrasts, a few more), the paper's word2vec
+    (tied gensim) for 3 epochs and its full-batch cross-check, the sgns-tied-gd dynamics run."""
+    workflow_dir(path)
+    config = yaml.safe_load((path / "config.yaml").read_text())
+    config["corpus"].update(name="synthetic", source="synthetic")
+    config.update(vocab_size=500, dim=12)
+    config["tied_word2vec"]["epochs"] = 3
+    config["dynamics"]["runs"]["sgns-tied-gd"] = {
+        "loss": "sgns",
+        "reweighting": "word2vec",
+        "init": 1e-12,
+    }
+    (path / "config.yaml").write_text(yaml.safe_dump(config))
+    return path
+
+
+# The DAG runs that tests read: name of the fixture -> (how its working directory is made, the
+# arguments of its run). A run whose fixture a selected test uses starts when the session does.
+DAG_RUNS = {
+    # the default DAG, end to end, on the bundled dump
+    "default_run": (workflow_dir, ("--cores", "2")),
+    # the small test config's benchmark table: every kind of job, from extraction to a figure
+    "small_run": (small_workflow_dir, ("--cores", "2", "table")),
+    # tests/test_synthetic.py: up to the M* embeddings and the tied word2vec's (gensim and GD)
+    "synthetic_run": (
+        synthetic_workflow_dir,
+        (
+            "--cores",
+            "2",
+            "results/synthetic/embeddings/V500_L16_d12/mstar.txt",
+            "results/synthetic/spectra/V500_L16/mstar.npz",
+            "results/synthetic/embeddings/V500_L16_d12/sgns-tied.txt",
+            "results/synthetic/embeddings/V500_L16_d12/sgns-tied-gd.txt",
+        ),
+    ),
+}
+
+
+def pytest_collection_modifyitems(items):
+    """The tests that read the default run go last, so that the run (minutes), started in the
+    background when the session starts, overlaps with every other test."""
+    items.sort(key=lambda item: "default_run" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dag_runs(request, tmp_path_factory):
+    """Starts, side by side with the tests, the DAG runs that the selected tests read."""
+    needed = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+    runs = {
+        name: BackgroundRun(make_dir(tmp_path_factory.mktemp(name.replace("_", "-"))), *args)
+        for name, (make_dir, args) in DAG_RUNS.items()
+        if name in needed
+    }
+    yield runs
+    for run in runs.values():
+        run.stop()
+
+
 @pytest.fixture(scope="session")
-def default_run(tmp_path_factory) -> Path:
+def default_run(dag_runs) -> Path:
     """The default DAG run once, end to end, on the bundled dump; tests read its outputs."""
-    workdir = workflow_dir(tmp_path_factory.mktemp("default-run"))
-    run_snakemake(workdir, "--cores", "2")
-    return workdir
+    return dag_runs["default_run"].finished()
+
+
+@pytest.fixture(scope="session")
+def small_run(dag_runs) -> Path:
+    """The small test config (.test/config) run once to its benchmark table, for the tests that
+    need a DAG run, not the default one's numbers; they copy it to change or extend it."""
+    return dag_runs["small_run"].finished()
 
 
 def split_dump(bundled: Path, n_parts: int) -> list[bytes]:

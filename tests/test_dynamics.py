@@ -151,6 +151,7 @@ def test_qwem_small_init_follows_the_closed_form_on_real_counts(default_run):
     assert trajectory.singular_values[first_half, d - 1] ** 2 < 0.01 * eigenvalues[d - 1]
 
 
+@pytest.mark.workflow
 def test_qwem_in_the_eigenbasis_of_a_real_m_star_equals_the_plain_iteration(default_run):
     """Rotated coordinates W' = U^T W give the same iterates, losses, singular values and
     checkpoints as plain gradient descent, up to rounding (amplified by the growth of the modes,

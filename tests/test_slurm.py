@@ -1,7 +1,7 @@
-"""The default config's benchmark table through `--profile profiles/slurm` on a real one-node SLURM cluster started here.
+"""The small test config's benchmark table through `--profile profiles/slurm` on a real one-node SLURM cluster started here.
 
 Every rule but the downloads (localrules) must run as its own SLURM job, and the results must
-equal those of the local run that the rest of the suite reads (`default_run`).
+equal those of the local run of the same config that other tests read (`small_run`).
 """
 
 import os
@@ -14,13 +14,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO, run_snakemake, workflow_dir
+from conftest import REPO, run_snakemake, small_config, small_workflow_dir
 from slurm_cluster import SlurmCluster, cluster_daemons_alive, why_unavailable
 
 pytestmark = pytest.mark.workflow
 
 SAMPLE = "results/enwiki-sample"
-SETTING = "V2000_L16_d50"
+CONFIG = small_config()
+V, L = CONFIG["vocab_size"], CONFIG["window"]
+SETTING = f"V{V}_L{L}_d{CONFIG['dim']}"
 # Their logs are written on the submitting host (the rules are localrules).
 LOCAL_LOGS = {"logs/enwiki-sample/raw/manifest.log", "logs/datasets/men.log"}
 
@@ -39,18 +41,20 @@ def slurm_cluster(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def slurm_run(slurm_cluster, tmp_path_factory):
-    """The default config's benchmark table, submitted to the cluster: a job of every kind
-    (corpus, counts, spectra, word2vec, dynamics, evaluation, a figure) without the figures'
-    extra runs, which would double the suite's time; returns the work dir and Snakemake's output."""
-    workdir = workflow_dir(tmp_path_factory.mktemp("slurm-run"))
+    """The small test config's benchmark table, submitted to the cluster: a job of every kind
+    (corpus, counts, spectra, word2vec, dynamics, evaluation, a figure) in seconds each (the
+    default config's would add minutes of training to the suite for nothing more checked);
+    returns the work dir and Snakemake's output."""
+    workdir = small_workflow_dir(tmp_path_factory.mktemp("slurm-run"))
     result = run_snakemake(
         workdir,
         "table",
         "--profile", str(REPO / "profiles" / "slurm"),
         # this cluster has no accounting database (docs/usage.md, "Run on a cluster")
         "--slurm-no-account", "--slurm-status-command", "squeue",
-        # poll often: the jobs of this small DAG take seconds
-        "--slurm-init-seconds-before-status-checks", "1",
+        # the jobs of this small DAG take seconds: the first status check 5 s after a
+        # submission finds most of them done (each check that finds none adds 10 s to the wait)
+        "--slurm-init-seconds-before-status-checks", "5",
         "--latency-wait", "5",
     )  # fmt: skip
     return workdir, result.stdout + result.stderr
@@ -89,16 +93,18 @@ def same_npz(path_a, path_b, **tolerance):
             np.testing.assert_array_equal(a[key], b[key], err_msg=f"{path_a}: {key}")
 
 
-def test_cluster_results_equal_the_local_run(slurm_run, default_run):
+def test_cluster_results_equal_the_local_run(slurm_run, small_run):
     workdir, _ = slurm_run
-    cluster, local = workdir / SAMPLE, default_run / SAMPLE
+    cluster, local = workdir / SAMPLE, small_run / SAMPLE
     # Deterministic stages: identical files.
-    assert (cluster / "vocab/V2000.tsv").read_bytes() == (local / "vocab/V2000.tsv").read_bytes()
-    for name in ("tokens/V2000/001.npz", "counts/V2000_L16.npz"):
+    vocab = f"vocab/V{V}.tsv"
+    assert (cluster / vocab).read_bytes() == (local / vocab).read_bytes()
+    for name in (f"tokens/V{V}/001.npz", f"counts/V{V}_L{L}.npz"):
         same_npz(cluster / name, local / name)
     # Dense linear algebra (LAPACK eigh, the BLAS products of the full-batch trainer): the same
     # computation on the same data and thread count, equal to rounding (bit-identical here).
-    spectra = [f"spectra/V2000_L16/{target}.npz" for target in ("mstar", "pmi", "ppmi", "ppmi-cds")]
+    targets = ("mstar", "pmi", "ppmi", "ppmi-cds")
+    spectra = [f"spectra/V{V}_L{L}/{target}.npz" for target in targets]
     for name in spectra:
         same_npz(cluster / name, local / name, rtol=1e-9, atol=1e-9)
     name = f"dynamics/{SETTING}/qwem.npz"

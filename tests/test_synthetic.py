@@ -7,7 +7,7 @@ import tracemalloc
 import numpy as np
 import pytest
 import yaml
-from conftest import REPO, run_snakemake, workflow_dir
+from conftest import REPO
 
 from qwemflow.corpus import read_articles
 from qwemflow.counts import cooccurrence_counts, count_pairs, merge_count_shards
@@ -74,36 +74,18 @@ def test_weights_must_leave_room_for_background_words():
 
 
 @pytest.fixture(scope="module")
-def synthetic_run(tmp_path_factory):
+def synthetic_run(dag_runs):
     """The default synthetic corpus (4M tokens, 2 parts) through the DAG up to the M* embeddings
-    and the paper's word2vec (tied gensim, 3 epochs, and its full-batch cross-check, the
-    sgns-tied-gd dynamics run), with d = the rank of the planted structure (topic contrasts,
-    attribute contrasts, a few more)."""
-    workdir = workflow_dir(tmp_path_factory.mktemp("synthetic-run"))
+    and the paper's word2vec (conftest.synthetic_workflow_dir), started in the background when
+    the session starts: its results and the corpus that planted them."""
+    workdir = dag_runs["synthetic_run"].finished()
     config = yaml.safe_load((workdir / "config.yaml").read_text())
-    config["corpus"].update(name="synthetic", source="synthetic")
-    config.update(vocab_size=500, dim=12)
-    config["tied_word2vec"]["epochs"] = 3
-    config["dynamics"]["runs"]["sgns-tied-gd"] = {
-        "loss": "sgns",
-        "reweighting": "word2vec",
-        "init": 1e-12,
-    }
-    (workdir / "config.yaml").write_text(yaml.safe_dump(config))
-    run_snakemake(
-        workdir,
-        "--cores",
-        "2",
-        "results/synthetic/embeddings/V500_L16_d12/mstar.txt",
-        "results/synthetic/spectra/V500_L16/mstar.npz",
-        "results/synthetic/embeddings/V500_L16_d12/sgns-tied.txt",
-        "results/synthetic/embeddings/V500_L16_d12/sgns-tied-gd.txt",
-    )
     return workdir / "results" / "synthetic", SyntheticCorpus.from_config(
         config["corpus"]["synthetic"]
     )
 
 
+@pytest.mark.workflow
 def test_top_eigenvectors_of_m_star_recover_the_planted_topics(synthetic_run):
     results, corpus = synthetic_run
     vocab = list(read_word_counts(results / "vocab" / "V500.tsv"))
@@ -131,6 +113,7 @@ def test_top_eigenvectors_of_m_star_recover_the_planted_topics(synthetic_run):
     assert np.array_equal(labels[cosine.argmax(axis=1)], labels)
 
 
+@pytest.mark.workflow
 def test_m_star_embeddings_solve_the_planted_analogies(synthetic_run):
     results, corpus = synthetic_run
     words, vectors = load_word2vec(results / "embeddings" / "V500_L16_d12" / "mstar.txt")
@@ -144,6 +127,7 @@ def test_m_star_embeddings_solve_the_planted_analogies(synthetic_run):
     assert table.loc["full", "accuracy"] > 0.97, table
 
 
+@pytest.mark.workflow
 def test_tied_word2vec_in_the_dag_solves_the_planted_analogies(synthetic_run):
     """The paper's word2vec (gensim's skip-gram, one matrix for words and contexts, from init
     1e-12) learns the planted structure from the token stream."""
@@ -158,6 +142,7 @@ def test_tied_word2vec_in_the_dag_solves_the_planted_analogies(synthetic_run):
     assert table.loc["full", "accuracy"] > 0.9, table
 
 
+@pytest.mark.workflow
 def test_full_batch_tied_sgns_run_in_the_dag_solves_the_planted_analogies(synthetic_run):
     """The cross-check of the paper's word2vec (tied weights, word2vec's subsampling and
     negatives, small init, full-batch gradient descent on the expected loss to 30 tau_1) becomes
