@@ -226,25 +226,32 @@ def test_fig2_numbers_and_word2vec_trajectory(default_run):
     trajectory = np.load(default_run / "results/enwiki-sample/dynamics/V2000_L16_d50/word2vec.npz")
     assert trajectory["words"][0] == 0 and np.all(np.diff(trajectory["words"]) > 0)
     assert trajectory["singular_values"].shape == (len(trajectory["words"]), 50)
-    assert trajectory["snapshots"].shape == (3, 2000, 50)
+    # the untied baseline keeps its final embedding; the tied model 24 snapshots and its end
+    assert trajectory["snapshots"].shape == (1, 2000, 50)
     final = KeyedVectors.load_word2vec_format(
         str(default_run / "results/enwiki-sample/embeddings/V2000_L16_d50/sgns.txt")
     )
     np.testing.assert_allclose(trajectory["snapshots"][-1], final.vectors, rtol=1e-5, atol=1e-6)
+    tied = np.load(default_run / "results/enwiki-sample/dynamics/V2000_L16_d50/word2vec-tied.npz")
+    assert tied["snapshots"].shape == (25, 2000, 50)
+    assert np.all(np.diff(tied["snapshot_words"]) > 0)
 
 
 @pytest.mark.workflow
 def test_fig1_numbers(default_run):
     figures = default_run / "results/enwiki-sample/figures/V2000_L16_d50"
     curves = pd.read_csv(figures / "fig1_curves.csv")
+    # the word2vec row is the tied model, with its expected loss at its snapshots
     assert set(zip(curves["row"], curves["kind"], strict=True)) == {
         ("qwem", "s2"),
         ("qwem", "theory"),
         ("qwem", "loss"),
         ("word2vec", "s2"),
+        ("word2vec", "loss"),
     }
-    loss = curves[curves["kind"] == "loss"]["value"].to_numpy()
-    assert loss[-1] < loss[0]
+    for row in ("qwem", "word2vec"):
+        loss = curves[(curves["kind"] == "loss") & (curves["row"] == row)]["value"].to_numpy()
+        assert loss[-1] < loss[0]
     points = pd.read_csv(figures / "fig1_points.csv", keep_default_na=False)
     assert points.groupby(["row", "snapshot"]).size().eq(2000).all() and len(points) == 6 * 2000
     # the first QWEM snapshot (one mode learned) is a line: its spread on PC 3 is tiny next to PC 1

@@ -25,7 +25,7 @@ EXPECTED = {
     "Summary": {"summary.html", "provenance.json"},
     "Benchmarks": {"table.png"},
     "Spectra": {"eigenfeatures.png"},
-    "Dynamics": {"fig1.png", "fig2.png", "ablation.png"},
+    "Dynamics": {"fig1.png", "fig2.png", "learning_curve.png", "ablation.png"},
     "Linear representations": {"fig4.png", "top1.png", "target_spectra.png", "overlap.png"},
     "Performance": {"performance.png"},
 }
@@ -106,6 +106,7 @@ def test_changing_a_plotting_option_reruns_only_plotting(default_run, tmp_path):
         "eigenfeatures_figure",
         "fig1",
         "fig2",
+        "learning_curve",
         "ablation",
         "fig4",
         "top1_figure",

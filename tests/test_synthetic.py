@@ -150,7 +150,7 @@ def test_full_batch_tied_sgns_run_in_the_dag_solves_the_planted_analogies(synthe
     results, corpus = synthetic_run
     run = np.load(results / "dynamics" / "V500_L16_d12" / "sgns-tied-gd.npz")
     assert run["steps"][-1] >= 30 * float(run["tau1"])
-    assert np.all(np.diff(run["loss"]) <= 1e-12) and run["loss"][-1] < run["loss"][0] - 0.05
+    assert np.all(np.diff(run["loss"]) <= 1e-12) and run["loss"][-1] < 0.95 * run["loss"][0]
     words, vectors = load_word2vec(results / "embeddings" / "V500_L16_d12" / "sgns-tied-gd.txt")
     np.testing.assert_allclose(vectors, run["final"], rtol=1e-6)
     table = paper_protocol_analogies(words, vectors, corpus.analogy_sections()).set_index(
