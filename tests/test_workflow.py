@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import (
+    CLOSED_MEN_URL,
     REPO,
     cuda_torch,
     make_dump_mirror,
@@ -318,7 +319,7 @@ def test_benchmark_table_and_figures(default_run):
 
 def test_men_skipped_offline_with_a_message(default_run):
     men = (default_run / "results/datasets/men.tsv").read_text()
-    assert men.startswith("# unavailable: https://staff.fnwi.uva.nl/")
+    assert men.startswith(f"# unavailable: {CLOSED_MEN_URL}: giving up after 1 retries")
     assert (
         "MEN skipped"
         in (default_run / "logs/enwiki-sample/eval/V2000_L16_d50/sgns.log").read_text()
