@@ -54,26 +54,26 @@ def learning_curves(words, sections, qwem: dict, mstar_vectors: np.ndarray, word
             np.asarray(times) * tau1, qwem["eigenvalues"], float(qwem["learning_rate"]), qwem["u0"]
         )
 
-    rows = []
-    qwem_final = qwem["singular_values"][-1] ** 2
+    def snapshot_rows(curve, times, snapshots, final_singular_values):
+        final = final_singular_values**2
+        return [
+            accuracy_row(
+                curve,
+                time,
+                words,
+                snapshot,
+                sections,
+                modes_learned(np.linalg.svd(snapshot, compute_uv=False) ** 2, final),
+            )
+            for time, snapshot in zip(times, snapshots, strict=True)
+        ]
+
     qwem_times = qwem["snapshot_steps"] / tau1
-    for time, snapshot in zip(qwem_times, qwem["snapshots"], strict=True):
-        squared = np.linalg.svd(snapshot, compute_uv=False) ** 2
-        rows.append(
-            accuracy_row(
-                "qwem", time, words, snapshot, sections, modes_learned(squared, qwem_final)
-            )
-        )
-    unit = word2vec_time_unit(word2vec)
-    word2vec_final = word2vec["singular_values"][-1] ** 2
-    word2vec_times = word2vec["snapshot_words"] / unit
-    for time, snapshot in zip(word2vec_times, word2vec["snapshots"], strict=True):
-        squared = np.linalg.svd(snapshot, compute_uv=False) ** 2
-        rows.append(
-            accuracy_row(
-                "word2vec", time, words, snapshot, sections, modes_learned(squared, word2vec_final)
-            )
-        )
+    word2vec_times = word2vec["snapshot_words"] / word2vec_time_unit(word2vec)
+    rows = snapshot_rows("qwem", qwem_times, qwem["snapshots"], qwem["singular_values"][-1])
+    rows += snapshot_rows(
+        "word2vec", word2vec_times, word2vec["snapshots"], word2vec["singular_values"][-1]
+    )
     # before QWEM's first snapshot (0.5 tau_1) W is still mostly its init in the V - d directions
     # the theory's embedding leaves out, so the theory is drawn from there on
     times = np.union1d(qwem_times, word2vec_times)
