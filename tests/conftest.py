@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from qwemflow.corpus import iter_tokenized_articles
 from qwemflow.sources import BUNDLED_DUMP, gensim_test_data
 
 REPO = Path(__file__).resolve().parents[1]
@@ -207,6 +208,19 @@ def small_run(dag_runs) -> Path:
     """The small test config (.test/config) run once to its benchmark table, for the tests that
     need a DAG run, not the default one's numbers; they copy it to change or extend it."""
     return dag_runs["small_run"].finished()
+
+
+@pytest.fixture(scope="session")
+def small_corpus(bundled_dump):
+    """30 real articles on their 500 most frequent words: (sentences, word counts, vocab)."""
+    articles = list(iter_tokenized_articles(bundled_dump, min_words=50))[:30]
+    counts = {}
+    for article in articles:
+        for word in article:
+            counts[word] = counts.get(word, 0) + 1
+    vocab = sorted(counts, key=lambda w: (-counts[w], w))[:500]
+    kept = set(vocab)
+    return [[w for w in a if w in kept] for a in articles], {w: counts[w] for w in vocab}, vocab
 
 
 def split_dump(bundled: Path, n_parts: int) -> list[bytes]:

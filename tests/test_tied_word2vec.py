@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 from gensim.models.callbacks import CallbackAny2Vec
 
-from qwemflow.corpus import iter_tokenized_articles
 from qwemflow.dynamics import expected_losses, pair_weights
 from qwemflow.spectral import load_word2vec
 from qwemflow.word2vec import snapshot_words, train_sgns, vectors_in_order
@@ -14,20 +13,7 @@ from qwemflow.word2vec import snapshot_words, train_sgns, vectors_in_order
 SETTING = "V2000_L16_d50"
 
 
-@pytest.fixture(scope="module")
-def small_corpus(bundled_dump):
-    """30 real articles on their 500 most frequent words: (sentences, word counts, vocab)."""
-    articles = list(iter_tokenized_articles(bundled_dump, min_words=50))[:30]
-    counts = {}
-    for article in articles:
-        for word in article:
-            counts[word] = counts.get(word, 0) + 1
-    vocab = sorted(counts, key=lambda w: (-counts[w], w))[:500]
-    kept = set(vocab)
-    return [[w for w in a if w in kept] for a in articles], {w: counts[w] for w in vocab}, vocab
-
-
-def train_tied(small_corpus, callbacks=()):
+def train_from_small_init(small_corpus, tied=True, callbacks=()):
     sentences, word_counts, _ = small_corpus
     return train_sgns(
         sentences,
@@ -38,26 +24,17 @@ def train_tied(small_corpus, callbacks=()):
         sample=1e-3,
         epochs=3,
         init_scale=1e-12,
-        tied=True,
+        tied=tied,
         callbacks=callbacks,
     )
 
 
 def test_tied_model_trains_one_matrix_as_words_and_contexts(small_corpus):
-    model = train_tied(small_corpus)
+    model = train_from_small_init(small_corpus)
     assert model.syn1neg is model.wv.vectors
     vectors = vectors_in_order(model, small_corpus[2])
     assert np.abs(vectors).max() > 0.1  # it trained, from init 1e-12
-    untied = train_sgns(
-        small_corpus[0],
-        small_corpus[1],
-        dim=20,
-        window=5,
-        negative=1,
-        sample=1e-3,
-        epochs=3,
-        init_scale=1e-12,
-    )
+    untied = train_from_small_init(small_corpus, tied=False)
     assert not np.shares_memory(untied.syn1neg, untied.wv.vectors)
     assert not np.allclose(untied.syn1neg, untied.wv.vectors, atol=1e-3)
 
@@ -71,7 +48,7 @@ class _ReplaceOutputMatrix(CallbackAny2Vec):
 
 def test_an_output_matrix_replaced_during_training_is_an_error(small_corpus):
     with pytest.raises(RuntimeError, match="not trained tied"):
-        train_tied(small_corpus, callbacks=(_ReplaceOutputMatrix(),))
+        train_from_small_init(small_corpus, callbacks=(_ReplaceOutputMatrix(),))
 
 
 def test_snapshots_are_log_spaced_before_the_end():

@@ -2,20 +2,11 @@
 
 import numpy as np
 
-from qwemflow.corpus import iter_tokenized_articles
 from qwemflow.word2vec import train_sgns, vectors_in_order
 
 
-def test_one_worker_is_bit_reproducible(bundled_dump):
-    articles = list(iter_tokenized_articles(bundled_dump, min_words=50))[:30]
-    counts = {}
-    for article in articles:
-        for word in article:
-            counts[word] = counts.get(word, 0) + 1
-    vocab = sorted(counts, key=lambda w: (-counts[w], w))[:500]
-    kept = set(vocab)
-    corpus = [[w for w in article if w in kept] for article in articles]
-    word_counts = {w: counts[w] for w in vocab}
+def test_one_worker_is_bit_reproducible(small_corpus):
+    corpus, word_counts, vocab = small_corpus
 
     def train():
         model = train_sgns(
