@@ -58,6 +58,12 @@ def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.C
     return result
 
 
+def write_config(workdir: Path, config: dict) -> None:
+    """config.yaml in `workdir`, keys in their order: mappings such as figures.ablation.panels
+    mean their order (the ablation's reading order), which a sorted dump would lose."""
+    (workdir / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
 def workflow_dir(path: Path) -> Path:
     """A working directory holding a copy of the default config."""
     path.mkdir(parents=True, exist_ok=True)
@@ -75,7 +81,7 @@ def default_workflow_dir(path: Path) -> Path:
     workflow_dir(path)
     config = yaml.safe_load((path / "config.yaml").read_text())
     config["evaluate"]["men"]["url"] = CLOSED_MEN_URL
-    (path / "config.yaml").write_text(yaml.safe_dump(config))
+    write_config(path, config)
     return path
 
 
@@ -99,7 +105,7 @@ def small_config() -> dict:
 def small_workflow_dir(path: Path) -> Path:
     """A working directory whose config.yaml is the small test config, written out whole."""
     path.mkdir(parents=True, exist_ok=True)
-    (path / "config.yaml").write_text(yaml.safe_dump(small_config(), sort_keys=False))
+    write_config(path, small_config())
     return path
 
 
@@ -151,7 +157,7 @@ def synthetic_workflow_dir(path: Path) -> Path:
         "reweighting": "word2vec",
         "init": 1e-12,
     }
-    (path / "config.yaml").write_text(yaml.safe_dump(config))
+    write_config(path, config)
     return path
 
 

@@ -1,24 +1,26 @@
 """The config is validated against the schema when the workflow starts."""
 
 import yaml
-from conftest import REPO, run_snakemake, workflow_dir
+from conftest import REPO, run_snakemake, workflow_dir, write_config
 
 
-def write_config(tmp_path, change):
+def changed_config_dir(tmp_path, change):
     workdir = workflow_dir(tmp_path / "wf")
     config = yaml.safe_load((REPO / "config.yaml").read_text())
     change(config)
-    (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+    write_config(workdir, config)
     return workdir
 
 
 def test_default_config_dry_runs(tmp_path):
-    result = run_snakemake(write_config(tmp_path, lambda c: None), "--dry-run", "--cores", "1")
+    result = run_snakemake(
+        changed_config_dir(tmp_path, lambda c: None), "--dry-run", "--cores", "1"
+    )
     assert "corpus_manifest" in result.stdout
 
 
 def test_misspelled_key_is_named(tmp_path):
-    workdir = write_config(tmp_path, lambda c: c.update(vocab_sise=c.pop("vocab_size")))
+    workdir = changed_config_dir(tmp_path, lambda c: c.update(vocab_sise=c.pop("vocab_size")))
     result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
     assert result.returncode != 0
     assert "'vocab_sise' was unexpected" in result.stdout + result.stderr
@@ -26,7 +28,7 @@ def test_misspelled_key_is_named(tmp_path):
 
 
 def test_wrong_type_is_named(tmp_path):
-    workdir = write_config(tmp_path, lambda c: c["corpus"].update(min_article_words="many"))
+    workdir = changed_config_dir(tmp_path, lambda c: c["corpus"].update(min_article_words="many"))
     result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
     assert result.returncode != 0
     assert "'many' is not of type 'integer'" in result.stdout + result.stderr
@@ -34,14 +36,14 @@ def test_wrong_type_is_named(tmp_path):
 
 
 def test_unknown_corpus_source_is_named(tmp_path):
-    workdir = write_config(tmp_path, lambda c: c["corpus"].update(source="wikipedia"))
+    workdir = changed_config_dir(tmp_path, lambda c: c["corpus"].update(source="wikipedia"))
     result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
     assert result.returncode != 0
     assert "'wikipedia' is not one of" in result.stdout + result.stderr
 
 
 def test_dim_larger_than_vocabulary_is_refused_at_start(tmp_path):
-    workdir = write_config(tmp_path, lambda c: c.update(vocab_size=40, dim=50))
+    workdir = changed_config_dir(tmp_path, lambda c: c.update(vocab_size=40, dim=50))
     result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
     assert result.returncode != 0
     assert "config: dim (50) must be <= vocab_size (40)" in result.stdout + result.stderr
@@ -49,7 +51,7 @@ def test_dim_larger_than_vocabulary_is_refused_at_start(tmp_path):
 
 
 def test_dynamics_run_on_fewer_words_than_dim_is_refused_at_start(tmp_path):
-    workdir = write_config(
+    workdir = changed_config_dir(
         tmp_path, lambda c: c["dynamics"]["runs"]["qwem-word2vec"].update(top_words=20)
     )
     result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
@@ -61,7 +63,7 @@ def test_dynamics_run_on_fewer_words_than_dim_is_refused_at_start(tmp_path):
 
 
 def test_max_document_mb_has_a_default_and_a_minimum(tmp_path):
-    workdir = write_config(tmp_path, lambda c: c["corpus"].update(max_document_mb=0))
+    workdir = changed_config_dir(tmp_path, lambda c: c["corpus"].update(max_document_mb=0))
     result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
     assert result.returncode != 0
     assert "['corpus']['max_document_mb']" in result.stdout + result.stderr

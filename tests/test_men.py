@@ -9,7 +9,7 @@ import tarfile
 import pandas as pd
 import pytest
 import yaml
-from conftest import run_snakemake
+from conftest import run_snakemake, write_config
 from http_server import FileServer
 
 from qwemflow.download import ChecksumMismatch
@@ -96,7 +96,7 @@ def test_a_refused_men_leaves_the_table_and_report(served, tmp_path, default_run
     shutil.copytree(default_run, workdir, symlinks=True)
     config = yaml.safe_load((workdir / "config.yaml").read_text())
     config["evaluate"]["men"]["url"] = server.url("MEN.tar.gz")
-    (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+    write_config(workdir, config)
     (workdir / "results/report.html").unlink()
     server.fail_statuses = [403] * 4
     run_snakemake(workdir, "--cores", "2", "--forcerun", "men_dataset")

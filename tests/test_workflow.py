@@ -23,6 +23,7 @@ from conftest import (
     small_config,
     small_workflow_dir,
     workflow_dir,
+    write_config,
 )
 from gensim.models import KeyedVectors
 from http_server import FileServer
@@ -235,7 +236,7 @@ def enwiki_config(workdir, base_url, vocab_size=2000):
     config["corpus"].update(name="enwiki-mirror", source="enwiki")
     config["corpus"]["enwiki"].update(date="latest", parts=None, base_url=base_url)
     config["vocab_size"] = vocab_size
-    (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+    write_config(workdir, config)
 
 
 def test_enwiki_parts_from_a_mirror_equal_the_single_file_run(tmp_path, bundled_dump, default_run):
@@ -359,7 +360,7 @@ def test_men_downloaded_and_verified_from_a_server(tmp_path):
     with FileServer(archive.parent) as server:
         config["evaluate"]["men"]["url"] = server.url("MEN.tar.gz")
         config["evaluate"]["men"]["sha1"] = hashlib.sha1(archive.read_bytes()).hexdigest()
-        (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+        write_config(workdir, config)
         run_snakemake(workdir, "--cores", "1", "results/datasets/men.tsv")
         assert read_similarity_pairs(workdir / "results/datasets/men.tsv") == [
             ("sun", "sunlight", 50.0),
@@ -367,7 +368,7 @@ def test_men_downloaded_and_verified_from_a_server(tmp_path):
             ("stair", "zebra", 1.0),
         ]
         config["evaluate"]["men"]["sha1"] = "0" * 40
-        (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+        write_config(workdir, config)
         # the target goes first: --forcerun takes every name after it, and a target read as
         # one more rule to force would leave the default target, the whole DAG
         failed = run_snakemake(
@@ -419,7 +420,7 @@ def test_text8_and_local_sources(tmp_path, bundled_dump):
                 paths=[str(extract.parent if source == "wikiextractor" else local)], part_mb=0.001
             )
             config["vocab_size"] = 500
-            (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+            write_config(workdir, config)
             run_snakemake(workdir, "--cores", "2", "counts")
     parts = [
         np.load(tmp_path / f"wikiextractor/results/wikiextractor/tokens/V500/{part}.npz")
