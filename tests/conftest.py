@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled real dump and the DAG runs that tests read (the default DAG end to
-end, the small test config's table, the synthetic corpus), each run once, in the background,
-from the start of the session, while the tests that need none of them run."""
+end, the small test config's table, locally and on a SLURM cluster, the synthetic corpus), each
+run once, in the background, from the start of the session, while the tests that need none of
+them run."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from slurm_cluster import SlurmCluster, why_unavailable
 
 from qwemflow.corpus import iter_tokenized_articles
 from qwemflow.sources import BUNDLED_DUMP, gensim_test_data
@@ -180,6 +182,26 @@ DAG_RUNS = {
             "results/synthetic/embeddings/V500_L16_d12/sgns-tied-gd.txt",
         ),
     ),
+    # tests/test_slurm.py: the small config's table again, every job submitted to the session's
+    # SLURM cluster (its waits on the scheduler overlap with the other tests)
+    "slurm_run": (
+        small_workflow_dir,
+        (
+            "table",
+            "--profile",
+            str(REPO / "profiles" / "slurm"),
+            # this cluster has no accounting database (docs/usage.md, "Run on a cluster")
+            "--slurm-no-account",
+            "--slurm-status-command",
+            "squeue",
+            # the jobs of this small DAG take seconds: the first status check 5 s after a
+            # submission finds most of them done (each check that finds none adds 10 s to the wait)
+            "--slurm-init-seconds-before-status-checks",
+            "5",
+            "--latency-wait",
+            "5",
+        ),
+    ),
 }
 
 
@@ -193,6 +215,12 @@ def pytest_collection_modifyitems(items):
 def dag_runs(request, tmp_path_factory):
     """Starts, side by side with the tests, the DAG runs that the selected tests read."""
     needed = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+    if "slurm_run" in needed:
+        try:
+            request.getfixturevalue("slurm_cluster")
+        except (Exception, pytest.skip.Exception, pytest.fail.Exception):
+            # no cluster: the slurm_run fixture, asking for it again, skips or fails with the reason
+            needed.discard("slurm_run")
     runs = {
         name: BackgroundRun(make_dir(tmp_path_factory.mktemp(name.replace("_", "-"))), *args)
         for name, (make_dir, args) in DAG_RUNS.items()
@@ -214,6 +242,30 @@ def small_run(dag_runs) -> Path:
     """The small test config (.test/config) run once to its benchmark table, for the tests that
     need a DAG run, not the default one's numbers; they copy it to change or extend it."""
     return dag_runs["small_run"].finished()
+
+
+@pytest.fixture(scope="session")
+def slurm_cluster(tmp_path_factory):
+    """A private one-node SLURM cluster for the session (tests/slurm_cluster.py)."""
+    reason = why_unavailable()
+    if reason:
+        # CI installs the packages as root (.ci/run): there, not running the SLURM tests is a failure.
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(
+            f"no private SLURM cluster: {reason}"
+        )
+    with SlurmCluster(tmp_path_factory.mktemp("slurm")) as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def slurm_run(slurm_cluster, dag_runs) -> tuple[Path, str]:
+    """The small test config's table through `--profile profiles/slurm`: a job of every kind
+    (corpus, counts, spectra, word2vec, dynamics, evaluation, a figure) in seconds each (the
+    default config's would add minutes of training for nothing more checked); returns the
+    working directory and Snakemake's output."""
+    run = dag_runs["slurm_run"]
+    workdir = run.finished()
+    return workdir, run.stdout.read_text() + run.stderr.read_text()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""The small test config's benchmark table through `--profile profiles/slurm` on a real one-node SLURM cluster started here.
+"""The small test config's benchmark table through `--profile profiles/slurm` on a real one-node
+SLURM cluster started for the session (conftest.slurm_cluster, slurm_run).
 
 Every rule but the downloads (localrules) must run as its own SLURM job, and the results must
 equal those of the local run of the same config that other tests read (`small_run`).
@@ -14,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO, run_snakemake, small_config, small_workflow_dir
-from slurm_cluster import SlurmCluster, cluster_daemons_alive, why_unavailable
+from conftest import small_config
+from slurm_cluster import cluster_daemons_alive
 
 pytestmark = pytest.mark.workflow
 
@@ -25,39 +26,6 @@ V, L = CONFIG["vocab_size"], CONFIG["window"]
 SETTING = f"V{V}_L{L}_d{CONFIG['dim']}"
 # Their logs are written on the submitting host (the rules are localrules).
 LOCAL_LOGS = {"logs/enwiki-sample/raw/manifest.log", "logs/datasets/men.log"}
-
-
-@pytest.fixture(scope="module")
-def slurm_cluster(tmp_path_factory):
-    reason = why_unavailable()
-    if reason:
-        # CI installs the packages as root (.ci/run): there, not running this test is a failure.
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(
-            f"no private SLURM cluster: {reason}"
-        )
-    with SlurmCluster(tmp_path_factory.mktemp("slurm")) as cluster:
-        yield cluster
-
-
-@pytest.fixture(scope="module")
-def slurm_run(slurm_cluster, tmp_path_factory):
-    """The small test config's benchmark table, submitted to the cluster: a job of every kind
-    (corpus, counts, spectra, word2vec, dynamics, evaluation, a figure) in seconds each (the
-    default config's would add minutes of training to the suite for nothing more checked);
-    returns the work dir and Snakemake's output."""
-    workdir = small_workflow_dir(tmp_path_factory.mktemp("slurm-run"))
-    result = run_snakemake(
-        workdir,
-        "table",
-        "--profile", str(REPO / "profiles" / "slurm"),
-        # this cluster has no accounting database (docs/usage.md, "Run on a cluster")
-        "--slurm-no-account", "--slurm-status-command", "squeue",
-        # the jobs of this small DAG take seconds: the first status check 5 s after a
-        # submission finds most of them done (each check that finds none adds 10 s to the wait)
-        "--slurm-init-seconds-before-status-checks", "5",
-        "--latency-wait", "5",
-    )  # fmt: skip
-    return workdir, result.stdout + result.stderr
 
 
 def test_every_rule_ran_as_a_slurm_job(slurm_run):
