@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from qwemflow.download import ChecksumMismatch, DownloadError, download
 
@@ -231,6 +230,9 @@ def read_similarity_pairs(path) -> list[tuple[str, str, float]]:
 def similarity_spearman(words, vectors, pairs) -> dict:
     """Spearman rho between the cosine of the two words and the human score, over the pairs with
     both words in the vocabulary; rho is nan with fewer than 3 such pairs."""
+    # imported here: scipy.stats takes about a second to import, paid by every figure job otherwise
+    from scipy.stats import spearmanr
+
     index = word_index(words)
     known = [(index[x], index[y], score) for x, y, score in pairs if x in index and y in index]
     rho = float("nan")

@@ -10,8 +10,10 @@ rule count_part:
         "logs/{corpus}/counts/V{V}_L{L}/{part}.log",
     benchmark:
         "benchmarks/{corpus}/counts/V{V}_L{L}/{part}.tsv"
-    # before the gensim jobs (priority 1): every dense stage waits for the counts
-    priority: 2
+    # before the gensim jobs (priority 1): every dense stage waits for the counts. Snakemake starts
+    # the set of ready jobs with the largest sum of priorities, so 10 outweighs any number of
+    # gensim jobs that fit beside a count (two at priority 1 would tie with a count at 2)
+    priority: 10
     conda:
         ENV
     threads: 2
@@ -33,7 +35,7 @@ rule merge_counts:
         "logs/{corpus}/counts/V{V}_L{L}.log",
     benchmark:
         "benchmarks/{corpus}/counts/V{V}_L{L}.tsv"
-    priority: 2
+    priority: 10
     conda:
         ENV
     threads: 1
