@@ -18,8 +18,13 @@ import pytest
 import yaml
 from slurm_cluster import SlurmCluster, why_unavailable
 
-from qwemflow.corpus import iter_tokenized_articles
-from qwemflow.sources import BUNDLED_DUMP, gensim_test_data
+# One BLAS thread in the test process, set before numpy loads OpenBLAS: its tests run beside the
+# background DAG runs, which hold the cores, and a second BLAS thread spinning for a core it does
+# not get made the eigensolver tests three times as costly. Snakemake sets each job's own count.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from qwemflow.corpus import iter_tokenized_articles  # noqa: E402
+from qwemflow.sources import BUNDLED_DUMP, gensim_test_data  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 # Settings laid over config.yaml for the tests that need a DAG run but not the default numbers.
