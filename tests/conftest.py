@@ -210,10 +210,24 @@ DAG_RUNS = {
 }
 
 
+# The background runs in the order they finish on 2 cores: the small and synthetic runs in about
+# 2.5 min, the SLURM run (waits on the scheduler) and the default run in about 5.5.
+FINISHING_ORDER = ("small_run", "synthetic_run", "slurm_run", "default_run")
+
+
 def pytest_collection_modifyitems(items):
-    """The tests that read the default run go last, so that the run (minutes), started in the
-    background when the session starts, overlaps with every other test."""
-    items.sort(key=lambda item: "default_run" in getattr(item, "fixturenames", ()))
+    """Tests that read no background run first, then those that read the runs that end first
+    (pytest's sort is stable: files and tests otherwise keep their order), so that the test
+    process never waits for a run while other tests could go on."""
+
+    def last_run_read(item) -> int:
+        names = getattr(item, "fixturenames", ())
+        return max(
+            (FINISHING_ORDER.index(name) + 1 for name in names if name in FINISHING_ORDER),
+            default=0,
+        )
+
+    items.sort(key=last_run_read)
 
 
 @pytest.fixture(scope="session", autouse=True)
