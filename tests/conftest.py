@@ -1,7 +1,7 @@
 """Shared fixtures: the bundled real dump and the DAG runs that tests read (the default DAG end to
-end, the small test config's table, locally and on a SLURM cluster, the synthetic corpus), each
-run once, in the background, from the start of the session, while the tests that need none of
-them run."""
+end, the small test config's table, locally and on a SLURM cluster, the synthetic corpus, a
+V = 5,000 spectrum), each run once, in the background, from the start of the session, while the
+tests that need none of them run."""
 
 from __future__ import annotations
 
@@ -168,6 +168,22 @@ def synthetic_workflow_dir(path: Path) -> Path:
     return path
 
 
+def spectrum_5000_workflow_dir(path: Path) -> Path:
+    """The default config with M*'s readers cut to 200 eigenpairs (no dynamics run in its
+    eigenbasis, Figure 4 and the appendix cut to 200), so that a V = 5,000 spectrum takes the
+    block Lanczos path (tests/test_eigensolver.py)."""
+    workflow_dir(path)
+    config = yaml.safe_load((path / "config.yaml").read_text())
+    readers = {
+        "figures": {"fig4": {"max_dim": 200}, "appendix": {"spectra_rank": 200}},
+        "dynamics": {
+            "runs": {"qwem": {"batch_size": 20000}, "qwem-init0.1": {"batch_size": 20000}}
+        },
+    }
+    write_config(path, laid_over(config, readers))
+    return path
+
+
 # The DAG runs that tests read: name of the fixture -> (how its working directory is made, the
 # arguments of its run). A run whose fixture a selected test uses starts when the session does.
 DAG_RUNS = {
@@ -186,6 +202,11 @@ DAG_RUNS = {
             "results/synthetic/embeddings/V500_L16_d12/sgns-tied.txt",
             "results/synthetic/embeddings/V500_L16_d12/sgns-tied-gd.txt",
         ),
+    ),
+    # tests/test_eigensolver.py: M* of 5,000 words from the bundled dump
+    "spectrum_5000_run": (
+        spectrum_5000_workflow_dir,
+        ("--cores", "2", "results/enwiki-sample/spectra/V5000_L16/mstar.npz"),
     ),
     # tests/test_slurm.py: the small config's table again, every job submitted to the session's
     # SLURM cluster (its waits on the scheduler overlap with the other tests)
@@ -210,9 +231,10 @@ DAG_RUNS = {
 }
 
 
-# The background runs in the order they finish on 2 cores: the small and synthetic runs in about
-# 2.5 min, the SLURM run (waits on the scheduler) and the default run in about 5.5.
-FINISHING_ORDER = ("small_run", "synthetic_run", "slurm_run", "default_run")
+# The background runs in the order they finish on 2 cores: the V = 5,000 spectrum, the small and
+# synthetic runs in about 2.5 min, the SLURM run (waits on the scheduler) and the default run in
+# about 6.
+FINISHING_ORDER = ("spectrum_5000_run", "small_run", "synthetic_run", "slurm_run", "default_run")
 
 
 def pytest_collection_modifyitems(items):
@@ -261,6 +283,12 @@ def small_run(dag_runs) -> Path:
     """The small test config (.test/config) run once to its benchmark table, for the tests that
     need a DAG run, not the default one's numbers; they copy it to change or extend it."""
     return dag_runs["small_run"].finished()
+
+
+@pytest.fixture(scope="session")
+def spectrum_5000_run(dag_runs) -> Path:
+    """The default config's M* spectrum at V = 5,000, its readers wanting 200 eigenpairs."""
+    return dag_runs["spectrum_5000_run"].finished()
 
 
 @pytest.fixture(scope="session")

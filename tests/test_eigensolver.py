@@ -3,7 +3,7 @@ import logging
 import numpy as np
 import pytest
 import scipy.linalg
-from conftest import cuda_torch, run_snakemake, workflow_dir
+from conftest import cuda_torch
 
 from qwemflow import eigensolver
 from qwemflow.eigensolver import (
@@ -145,18 +145,12 @@ def test_many_eigenpairs_are_cut_from_a_full_eigh(monkeypatch):
 
 
 @pytest.mark.workflow
-def test_dag_spectrum_of_a_5000_word_mstar_comes_from_block_lanczos(tmp_path):
+def test_dag_spectrum_of_a_5000_word_mstar_comes_from_block_lanczos(spectrum_5000_run):
     """At V=5000, when M*'s readers want 200 eigenpairs (no dynamics run in its eigenbasis, Figure 4
     and the appendix cut to 200), the spectrum rule takes the block Lanczos path (its log shows the
     checks); its top 200 eigenvalues equal LAPACK's on the same M* to 1e-7."""
-    workdir = workflow_dir(tmp_path)
+    workdir = spectrum_5000_run
     spectrum = "results/enwiki-sample/spectra/V5000_L16/mstar.npz"
-    readers = workdir / "top200.yaml"
-    readers.write_text(
-        "figures: {fig4: {max_dim: 200}, appendix: {spectra_rank: 200}}\n"
-        "dynamics: {runs: {qwem: {batch_size: 20000}, qwem-init0.1: {batch_size: 20000}}}\n"
-    )
-    run_snakemake(workdir, "--cores", "2", spectrum, "--configfile", str(readers))
     log = (workdir / "logs/enwiki-sample/spectra/V5000_L16/mstar.log").read_text()
     assert "200 of 200 eigenpairs converged" in log, log
     with np.load(workdir / "results/enwiki-sample/counts/V5000_L16.npz") as stats:
