@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
@@ -27,6 +27,8 @@ class SeenRequest:
     status: int | None = None
     sent: int = 0  # body bytes written
     hung_up: bool = False  # the client closed the connection before the body ended
+    # set when the server is done with it: a client can return before the handler records its answer
+    answered: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -41,8 +43,15 @@ class _Handler(BaseHTTPRequestHandler):
         name = unquote(urlparse(self.path).path).lstrip("/")
         seen = SeenRequest(name, self.headers.get("Range"))
         with files.lock:
-            files.requests.append(seen)
+            files.seen.append(seen)
             status = files.fail_statuses.pop(0) if files.fail_statuses else None
+        try:
+            self._answer(seen, name, status)
+        finally:
+            seen.answered.set()
+
+    def _answer(self, seen: SeenRequest, name: str, status: int | None) -> None:
+        files = self.server.files
         if status is not None:
             return self._empty(seen, status)
         if name in files.endless:
@@ -149,7 +158,7 @@ class FileServer:
         repeated until the client hangs up (or safety_bytes): an endless body or listing.
     drip: name -> seconds: GETs of that (existing) file get its bytes one every so many seconds
         (for at most safety_seconds), the Content-Length announcing them all: a slow drip.
-    requests: every GET seen, in order.
+    requests: every GET seen, in order, once answered.
     """
 
     def __init__(self, root):
@@ -164,10 +173,19 @@ class FileServer:
         )  # bounds what a client without limits takes of an endless body
         self.safety_seconds = 30.0  # ... and how long one drip lasts
         self.stopping = threading.Event()
-        self.requests: list[SeenRequest] = []
+        self.seen: list[SeenRequest] = []
         self.lock = threading.Lock()
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def requests(self) -> list[SeenRequest]:
+        """Every GET seen, in order, each once the server has finished answering it."""
+        with self.lock:
+            seen = list(self.seen)
+        for request in seen:
+            request.answered.wait(timeout=self.safety_seconds + 5)
+        return seen
 
     def url(self, name: str) -> str:
         host, port = self._httpd.server_address[:2]
