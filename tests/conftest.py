@@ -7,15 +7,22 @@ from __future__ import annotations
 
 import bz2
 import hashlib
+import itertools
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, partial
 from pathlib import Path
 
 import pytest
 import yaml
+from http_server import FileServer
 from slurm_cluster import SlurmCluster, why_unavailable
 
 # One BLAS thread in the test process, set before numpy loads OpenBLAS: its tests run beside the
@@ -117,21 +124,49 @@ def small_workflow_dir(path: Path) -> Path:
 
 
 class BackgroundRun:
-    """A Snakemake run in its own process, started before the tests that read it are reached."""
+    """A Snakemake run in its own process, started before the tests that read it are reached: at
+    once, or, with `after`, as soon as that run has finished, from a copy of its directory.
+    `prepare` makes the working directory (or changes the copy); `nice` lowers the run's CPU
+    priority, so that the runs whose tests wait on them keep the cores."""
 
-    def __init__(self, workdir: Path, *args: str):
+    def __init__(
+        self,
+        workdir: Path,
+        args: tuple[str, ...],
+        prepare: Callable[[Path], object],
+        after: BackgroundRun | None = None,
+        nice: int = 0,
+    ):
         self.workdir = workdir
-        self.command = snakemake_command(workdir, *args)
+        self.command = [
+            *(["nice", "-n", str(nice)] if nice else []),
+            *snakemake_command(workdir, *args),
+        ]
         self.stdout = workdir.parent / f"{workdir.name}.stdout"
         self.stderr = workdir.parent / f"{workdir.name}.stderr"
-        with self.stdout.open("w") as out, self.stderr.open("w") as err:
-            # its own process group, so that stopping it stops its jobs too
-            self.process = subprocess.Popen(
-                self.command, stdout=out, stderr=err, start_new_session=True
-            )
+        self.process: subprocess.Popen | None = None
+        self.error: BaseException | None = None
+        self._starter = threading.Thread(target=self._start, args=(prepare, after), daemon=True)
+        self._starter.start()
+
+    def _start(self, prepare: Callable[[Path], object], after: BackgroundRun | None) -> None:
+        try:
+            if after is not None:
+                shutil.copytree(after.finished(), self.workdir, symlinks=True)
+            prepare(self.workdir)
+            with self.stdout.open("w") as out, self.stderr.open("w") as err:
+                # its own process group, so that stopping it stops its jobs too
+                self.process = subprocess.Popen(
+                    self.command, stdout=out, stderr=err, start_new_session=True
+                )
+        except BaseException as error:  # noqa: BLE001 - raised again by finished()
+            self.error = error
 
     def finished(self) -> Path:
         """Wait for the run; its working directory, or an AssertionError with its output."""
+        self._starter.join()
+        if self.error is not None:
+            raise AssertionError(f"{' '.join(self.command)} did not start: {self.error!r}")
         returncode = self.process.wait()
         if returncode != 0:
             raise failure(
@@ -140,8 +175,10 @@ class BackgroundRun:
         return self.workdir
 
     def stop(self) -> None:
-        """End the run and its jobs if the session ends first (a failure, Ctrl-C)."""
-        if self.process.poll() is None:
+        """End the run and its jobs if the session ends first (a failure, Ctrl-C); the run it
+        starts after is stopped first, so that it will not start."""
+        self._starter.join()
+        if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)
@@ -184,16 +221,104 @@ def spectrum_5000_workflow_dir(path: Path) -> Path:
     return path
 
 
-# The DAG runs that tests read: name of the fixture -> (how its working directory is made, the
-# arguments of its run). A run whose fixture a selected test uses starts when the session does.
+@cache
+def source_documents(bundled: Path) -> tuple[str, ...]:
+    """The bundled dump's first 40 articles of at least 50 words, each one line of text."""
+    articles = iter_tokenized_articles(bundled, min_words=50)
+    return tuple(" ".join(article) for article in itertools.islice(articles, 40))
+
+
+def source_workflow_dir(path: Path, server: FileServer, source: str) -> None:
+    """The same 40 articles (source_documents) as corpus source `source` at V = 500: text8 (a
+    zip holding them as one unbroken text, served over HTTP with its size), local (a plain-text
+    file, one document a line) or wikiextractor (a WikiExtractor tree: a .bz2 file and a plain
+    one, each its own part)."""
+    documents = source_documents(gensim_test_data(BUNDLED_DUMP))
+    workflow_dir(path)
+    config = yaml.safe_load((path / "config.yaml").read_text())
+    config["corpus"].update(name=source, source="local" if source == "wikiextractor" else source)
+    config["vocab_size"] = 500
+    if source == "text8":
+        archive = server.root / "text8.zip"
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
+            z.writestr("text8", " " + " ".join(documents))
+        config["corpus"]["text8"].update(url=server.url("text8.zip"), size=archive.stat().st_size)
+    elif source == "local":
+        (path / "my-corpus.txt").write_text("\n".join(documents) + "\n")
+        config["corpus"]["local"].update(paths=[str(path / "my-corpus.txt")], part_mb=0.001)
+    else:
+        extract = path / "extract" / "AA"
+        extract.mkdir(parents=True)
+        pages = [
+            f'<doc id="{i}" url="https://en.wikipedia.org/wiki?curid={i}" title="Title {i}">\n'
+            f"Title {i}\n\n{document}\n</doc>\n"
+            for i, document in enumerate(documents)
+        ]
+        (extract / "wiki_00.bz2").write_bytes(bz2.compress("".join(pages[:20]).encode()))
+        (extract / "wiki_01").write_text("".join(pages[20:]))
+        config["corpus"]["local"].update(paths=[str(extract.parent)], part_mb=0.001)
+    write_config(path, config)
+
+
+def enwiki_config(workdir: Path, base_url: str, vocab_size: int = 2000) -> None:
+    """The default config reading the enwiki dump of the mirror at base_url ("latest")."""
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    config["corpus"].update(name="enwiki-mirror", source="enwiki")
+    config["corpus"]["enwiki"].update(date="latest", parts=None, base_url=base_url)
+    config["vocab_size"] = vocab_size
+    write_config(workdir, config)
+
+
+def enwiki_mirror_workflow_dir(path: Path, server: FileServer) -> None:
+    """The default config reading the bundled dump cut in two parts, from a mirror on the
+    session's server."""
+    make_dump_mirror(server.root / "mirror", gensim_test_data(BUNDLED_DUMP), n_parts=2)
+    path.mkdir(parents=True)
+    enwiki_config(path, server.url("mirror"))
+
+
+def refuse_men(path: Path, server: FileServer) -> None:
+    """A copy of the default run with MEN's URL refused (403) by the session's server, and its
+    report removed."""
+    server.refused["MEN.tar.gz"] = 403
+    config = yaml.safe_load((path / "config.yaml").read_text())
+    config["evaluate"]["men"]["url"] = server.url("MEN.tar.gz")
+    write_config(path, config)
+    (path / "results/report.html").unlink()
+
+
+@dataclass(frozen=True)
+class DagRun:
+    """A background run: `prepare(path, server)` makes its working directory, or changes the
+    copy of the finished run `after` (server: the session's FileServer, for the runs that
+    download); Snakemake's arguments; `nice`, its CPU priority below the test process's and the
+    default run's, whose end the last tests wait for."""
+
+    prepare: Callable[[Path, FileServer], object]
+    args: tuple[str, ...]
+    after: str | None = None
+    nice: int = 5
+
+
+def fresh(make_dir: Callable[[Path], object]) -> Callable[[Path, FileServer], object]:
+    """prepare of a run whose directory needs no server."""
+    return lambda path, server: make_dir(path)
+
+
+def unchanged(path: Path, server: FileServer) -> None:
+    """prepare of a run that starts from its `after` run's directory as it is."""
+
+
+# The DAG runs that tests read, by the name of their fixture. The runs that the selected tests
+# read (and the runs they start after) start when the session does.
 DAG_RUNS = {
     # the default DAG, end to end, on the bundled dump
-    "default_run": (default_workflow_dir, ("--cores", "2")),
+    "default_run": DagRun(fresh(default_workflow_dir), ("--cores", "2"), nice=0),
     # the small test config's benchmark table: every kind of job, from extraction to a figure
-    "small_run": (small_workflow_dir, ("--cores", "2", "table")),
+    "small_run": DagRun(fresh(small_workflow_dir), ("--cores", "2", "table")),
     # tests/test_synthetic.py: up to the M* embeddings and the tied word2vec's (gensim and GD)
-    "synthetic_run": (
-        synthetic_workflow_dir,
+    "synthetic_run": DagRun(
+        fresh(synthetic_workflow_dir),
         (
             "--cores",
             "2",
@@ -204,14 +329,29 @@ DAG_RUNS = {
         ),
     ),
     # tests/test_eigensolver.py: M* of 5,000 words from the bundled dump
-    "spectrum_5000_run": (
-        spectrum_5000_workflow_dir,
+    "spectrum_5000_run": DagRun(
+        fresh(spectrum_5000_workflow_dir),
         ("--cores", "2", "results/enwiki-sample/spectra/V5000_L16/mstar.npz"),
+    ),
+    # test_text8_and_local_sources: one corpus through three sources, to its counts
+    **{
+        f"{source}_run": DagRun(
+            partial(source_workflow_dir, source=source), ("--cores", "2", "counts")
+        )
+        for source in ("text8", "local", "wikiextractor")
+    },
+    # test_enwiki_parts_from_a_mirror_equal_the_single_file_run
+    "enwiki_mirror_run": DagRun(enwiki_mirror_workflow_dir, ("--cores", "2", "counts")),
+    # test_scale_study_on_nested_prefixes: `snakemake scale_study` after the small run's table
+    "scale_study_run": DagRun(unchanged, ("--cores", "2", "scale_study"), after="small_run"),
+    # test_a_refused_men_leaves_the_table_and_report: the default DAG again, MEN refused
+    "refused_men_run": DagRun(
+        refuse_men, ("--cores", "2", "--forcerun", "men_dataset"), after="default_run"
     ),
     # tests/test_slurm.py: the small config's table again, every job submitted to the session's
     # SLURM cluster (its waits on the scheduler overlap with the other tests)
-    "slurm_run": (
-        small_workflow_dir,
+    "slurm_run": DagRun(
+        fresh(small_workflow_dir),
         (
             "table",
             "--profile",
@@ -231,10 +371,23 @@ DAG_RUNS = {
 }
 
 
-# The background runs in the order they finish on 2 cores: the V = 5,000 spectrum, the small and
-# synthetic runs in about 2.5 min, the SLURM run (waits on the scheduler) and the default run in
-# about 6.
-FINISHING_ORDER = ("spectrum_5000_run", "small_run", "synthetic_run", "slurm_run", "default_run")
+# The background runs in the order they finish on 2 cores: the V = 5,000 spectrum and the three
+# sources' counts first, the small and synthetic runs in about 2.5 min, the scale study after the
+# small run, the SLURM run (waits on the scheduler), the default run, and its rerun with MEN
+# refused.
+FINISHING_ORDER = (
+    "spectrum_5000_run",
+    "text8_run",
+    "local_run",
+    "wikiextractor_run",
+    "enwiki_mirror_run",
+    "small_run",
+    "synthetic_run",
+    "scale_study_run",
+    "slurm_run",
+    "default_run",
+    "refused_men_run",
+)
 
 
 def pytest_collection_modifyitems(items):
@@ -254,7 +407,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session", autouse=True)
 def dag_runs(request, tmp_path_factory):
-    """Starts, side by side with the tests, the DAG runs that the selected tests read."""
+    """Starts, side by side with the tests, the DAG runs that the selected tests read, with a
+    FileServer for the runs that download."""
     needed = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
     if "slurm_run" in needed:
         try:
@@ -262,33 +416,53 @@ def dag_runs(request, tmp_path_factory):
         except (Exception, pytest.skip.Exception, pytest.fail.Exception):
             # no cluster: the slurm_run fixture, asking for it again, skips or fails with the reason
             needed.discard("slurm_run")
-    runs = {
-        name: BackgroundRun(make_dir(tmp_path_factory.mktemp(name.replace("_", "-"))), *args)
-        for name, (make_dir, args) in DAG_RUNS.items()
-        if name in needed
-    }
-    yield runs
-    for run in runs.values():
-        run.stop()
+    for name in reversed(DAG_RUNS):  # a run starts after the runs listed before it
+        if name in needed and DAG_RUNS[name].after:
+            needed.add(DAG_RUNS[name].after)
+    runs = {}
+    with FileServer(tmp_path_factory.mktemp("served")) as server:
+        for name, run in DAG_RUNS.items():
+            if name in needed:
+                runs[name] = BackgroundRun(
+                    tmp_path_factory.mktemp(name.replace("_", "-")) / "run",
+                    run.args,
+                    partial(run.prepare, server=server),
+                    after=runs[run.after] if run.after else None,
+                    nice=run.nice,
+                )
+        yield runs
+        for run in runs.values():  # a run before the runs that start after it
+            run.stop()
+
+
+def finished_run(name: str):
+    """The session fixture `name`: the working directory of that DAG_RUNS run, once finished."""
+
+    @pytest.fixture(scope="session", name=name)
+    def fixture(dag_runs) -> Path:
+        return dag_runs[name].finished()
+
+    return fixture
+
+
+# The runs that tests read as they are (test_synthetic.py, test_slurm.py and refused_men_run
+# below read more than the directory).
+default_run = finished_run("default_run")
+small_run = finished_run("small_run")
+spectrum_5000_run = finished_run("spectrum_5000_run")
+text8_run = finished_run("text8_run")
+local_run = finished_run("local_run")
+wikiextractor_run = finished_run("wikiextractor_run")
+enwiki_mirror_run = finished_run("enwiki_mirror_run")
+scale_study_run = finished_run("scale_study_run")
 
 
 @pytest.fixture(scope="session")
-def default_run(dag_runs) -> Path:
-    """The default DAG run once, end to end, on the bundled dump; tests read its outputs."""
-    return dag_runs["default_run"].finished()
-
-
-@pytest.fixture(scope="session")
-def small_run(dag_runs) -> Path:
-    """The small test config (.test/config) run once to its benchmark table, for the tests that
-    need a DAG run, not the default one's numbers; they copy it to change or extend it."""
-    return dag_runs["small_run"].finished()
-
-
-@pytest.fixture(scope="session")
-def spectrum_5000_run(dag_runs) -> Path:
-    """The default config's M* spectrum at V = 5,000, its readers wanting 200 eigenpairs."""
-    return dag_runs["spectrum_5000_run"].finished()
+def refused_men_run(dag_runs) -> tuple[Path, str]:
+    """The default run's copy rerun with MEN refused (refuse_men), and its MEN URL."""
+    workdir = dag_runs["refused_men_run"].finished()
+    config = yaml.safe_load((workdir / "config.yaml").read_text())
+    return workdir, config["evaluate"]["men"]["url"]
 
 
 @pytest.fixture(scope="session")

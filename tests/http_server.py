@@ -3,8 +3,9 @@
 It serves files from one directory with single-range Range support (206 / 416) and always sets
 Content-Length, like the Wikimedia mirrors. Tests flip `cut_after`, `ignore_range` or
 `fail_statuses` to reproduce dropped connections, servers without Range support and 5xx errors,
-fill `endless` or `drip` to play a hostile mirror (an endless body or listing, a slow drip),
-and read `requests` to see what the client actually asked for.
+fill `refused` to refuse one URL for good, fill `endless` or `drip` to play a hostile mirror (an
+endless body or listing, a slow drip), and read `requests` to see what the client actually asked
+for.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
         seen = SeenRequest(name, self.headers.get("Range"))
         with files.lock:
             files.seen.append(seen)
-            status = files.fail_statuses.pop(0) if files.fail_statuses else None
+            status = files.fail_statuses.pop(0) if files.fail_statuses else files.refused.get(name)
         try:
             self._answer(seen, name, status)
         finally:
@@ -154,6 +155,8 @@ class FileServer:
     cut_after: the next GET sends full headers but only this many body bytes, then closes.
     ignore_range: answer every GET with 200 and the whole file, as servers without Range do.
     fail_statuses: status codes to answer the next GETs with, one per request, before serving.
+    refused: name -> status code: every GET of that name gets it (a proxy refusing one URL, while
+        the other files are served).
     endless: name -> pattern: GETs of that name get 200 with no Content-Length and the pattern
         repeated until the client hangs up (or safety_bytes): an endless body or listing.
     drip: name -> seconds: GETs of that (existing) file get its bytes one every so many seconds
@@ -166,6 +169,7 @@ class FileServer:
         self.cut_after: int | None = None
         self.ignore_range = False
         self.fail_statuses: list[int] = []
+        self.refused: dict[str, int] = {}
         self.endless: dict[str, bytes] = {}
         self.drip: dict[str, float] = {}
         self.safety_bytes = (

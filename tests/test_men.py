@@ -3,13 +3,10 @@ are still made; a file that arrives but does not match its checksum stays an err
 
 import hashlib
 import logging
-import shutil
 import tarfile
 
 import pandas as pd
 import pytest
-import yaml
-from conftest import run_snakemake, write_config
 from http_server import FileServer
 
 from qwemflow.download import ChecksumMismatch
@@ -88,20 +85,13 @@ def test_a_checksum_mismatch_is_an_error(served, tmp_path):
 
 
 @pytest.mark.workflow
-def test_a_refused_men_leaves_the_table_and_report(served, tmp_path, default_run):
-    """Under a server that answers 403, the MEN job records why and every model's benchmarks,
-    the table and the report are still made, without MEN."""
-    server, _ = served
-    workdir = tmp_path / "run"
-    shutil.copytree(default_run, workdir, symlinks=True)
-    config = yaml.safe_load((workdir / "config.yaml").read_text())
-    config["evaluate"]["men"]["url"] = server.url("MEN.tar.gz")
-    write_config(workdir, config)
-    (workdir / "results/report.html").unlink()
-    server.fail_statuses = [403] * 4
-    run_snakemake(workdir, "--cores", "2", "--forcerun", "men_dataset")
+def test_a_refused_men_leaves_the_table_and_report(refused_men_run):
+    """Under a server that answers 403 (conftest.refuse_men: the default run again, MEN forced),
+    the MEN job records why and every model's benchmarks, the table and the report are still
+    made, without MEN."""
+    workdir, url = refused_men_run
     men = (workdir / "results/datasets/men.tsv").read_text()
-    assert men.startswith(f"# unavailable: {server.url('MEN.tar.gz')}") and "403" in men
+    assert men.startswith(f"# unavailable: {url}") and "403" in men
     benchmarks = pd.read_csv(workdir / "results/enwiki-sample/eval/V2000_L16_d50/benchmarks.csv")
     assert "men" not in set(benchmarks["benchmark"]) and benchmarks["model"].nunique() == 7
     assert (workdir / "results/report.html").stat().st_size > 100_000

@@ -1,6 +1,5 @@
 """The real DAG, end to end: the default config offline, and an enwiki dump from a local mirror."""
 
-import bz2
 import hashlib
 import itertools
 import json
@@ -8,7 +7,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import zipfile
 
 import numpy as np
 import pandas as pd
@@ -18,6 +16,7 @@ from conftest import (
     CLOSED_MEN_URL,
     REPO,
     cuda_torch,
+    enwiki_config,
     make_dump_mirror,
     run_snakemake,
     small_config,
@@ -28,7 +27,7 @@ from conftest import (
 from gensim.models import KeyedVectors
 from http_server import FileServer
 
-from qwemflow.corpus import iter_tokenized_articles, read_articles
+from qwemflow.corpus import read_articles
 from qwemflow.evaluate import CATEGORY_NAMES, classic_protocol_analogies, read_similarity_pairs
 from qwemflow.sources import gensim_test_data
 from qwemflow.vocab import read_word_counts
@@ -129,12 +128,11 @@ def test_documented_default_numbers_are_those_of_this_commits_run(default_run):
     assert [row for row in rows if row not in documented] == []
 
 
-def test_scale_study_on_nested_prefixes(tmp_path, small_run):
-    """`snakemake scale_study`: each prefix is the corpus's first N words, run as a corpus with
-    its own vocabulary; the whole corpus's point is the ordinary run's own table."""
-    workdir = tmp_path / "run"
-    shutil.copytree(small_run, workdir, symlinks=True)
-    run_snakemake(workdir, "--cores", "2", "scale_study")
+def test_scale_study_on_nested_prefixes(scale_study_run, small_run):
+    """`snakemake scale_study` after the small run: each prefix is the corpus's first N words,
+    run as a corpus with its own vocabulary; the whole corpus's point is the ordinary run's own
+    table."""
+    workdir = scale_study_run
     # another target than the default writes no report (the default run's is checked elsewhere)
     assert not (workdir / "results/report.html").exists()
     figures = workdir / f"{SAMPLE}/figures/{SMALL_SETTING}"
@@ -231,22 +229,9 @@ def test_lint_is_clean(tmp_path):
     assert "Lints for" not in output
 
 
-def enwiki_config(workdir, base_url, vocab_size=2000):
-    config = yaml.safe_load((REPO / "config.yaml").read_text())
-    config["corpus"].update(name="enwiki-mirror", source="enwiki")
-    config["corpus"]["enwiki"].update(date="latest", parts=None, base_url=base_url)
-    config["vocab_size"] = vocab_size
-    write_config(workdir, config)
-
-
-def test_enwiki_parts_from_a_mirror_equal_the_single_file_run(tmp_path, bundled_dump, default_run):
+def test_enwiki_parts_from_a_mirror_equal_the_single_file_run(enwiki_mirror_run, default_run):
     """Two dump parts downloaded over HTTP and verified give exactly the counts of the whole file."""
-    make_dump_mirror(tmp_path / "mirror", bundled_dump, n_parts=2)
-    workdir = workflow_dir(tmp_path / "wf")
-    with FileServer(tmp_path / "mirror") as server:
-        enwiki_config(workdir, server.url("").rstrip("/"))
-        run_snakemake(workdir, "--cores", "2", "counts")
-    results = workdir / "results/enwiki-mirror"
+    results = enwiki_mirror_run / "results/enwiki-mirror"
     assert sorted(p.name for p in (results / "raw/files").iterdir()) == [
         "enwiki-20261101-pages-articles-multistream1.xml-p1000p1999.bz2",
         "enwiki-20261101-pages-articles-multistream2.xml-p2000p2999.bz2",
@@ -385,63 +370,31 @@ def test_men_downloaded_and_verified_from_a_server(tmp_path):
     assert not (workdir / "results/enwiki-sample").exists()  # the dataset alone was (re)made
 
 
-def test_text8_and_local_sources(tmp_path, bundled_dump):
+def test_text8_and_local_sources(text8_run, local_run, wikiextractor_run):
     """text8 (a zip with one unbroken text, fetched over HTTP with its size checked), a local
     plain-text corpus (one document a line) and the same documents as a WikiExtractor tree (a
-    .bz2 file and a plain one, each its own part) run through the same stages."""
-    documents = [
-        " ".join(article) for article in iter_tokenized_articles(bundled_dump, min_words=50)
-    ][:40]
-    (tmp_path / "srv").mkdir()
-    archive = tmp_path / "srv" / "text8.zip"
-    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        z.writestr("text8", " " + " ".join(documents))
-    local = tmp_path / "my-corpus.txt"
-    local.write_text("\n".join(documents) + "\n")
-    extract = tmp_path / "extract" / "AA"
-    extract.mkdir(parents=True)
-    wikiextractor = [
-        f'<doc id="{i}" url="https://en.wikipedia.org/wiki?curid={i}" title="Title {i}">\nTitle {i}\n\n{doc}\n</doc>\n'
-        for i, doc in enumerate(documents)
-    ]
-    (extract / "wiki_00.bz2").write_bytes(bz2.compress("".join(wikiextractor[:20]).encode()))
-    (extract / "wiki_01").write_text("".join(wikiextractor[20:]))
-    with FileServer(tmp_path / "srv") as server:
-        for source in ("text8", "local", "wikiextractor"):
-            workdir = workflow_dir(tmp_path / source)
-            config = yaml.safe_load((workdir / "config.yaml").read_text())
-            config["corpus"].update(
-                name=source, source="local" if source == "wikiextractor" else source
-            )
-            config["corpus"]["text8"].update(
-                url=server.url("text8.zip"), size=archive.stat().st_size
-            )
-            config["corpus"]["local"].update(
-                paths=[str(extract.parent if source == "wikiextractor" else local)], part_mb=0.001
-            )
-            config["vocab_size"] = 500
-            write_config(workdir, config)
-            run_snakemake(workdir, "--cores", "2", "counts")
+    .bz2 file and a plain one, each its own part) run through the same stages
+    (conftest.source_workflow_dir)."""
     parts = [
-        np.load(tmp_path / f"wikiextractor/results/wikiextractor/tokens/V500/{part}.npz")
+        np.load(wikiextractor_run / f"results/wikiextractor/tokens/V500/{part}.npz")
         for part in ("001", "002")
     ]
-    extracted = np.load(tmp_path / "wikiextractor/results/wikiextractor/counts/V500_L16.npz")
-    local_counts = np.load(tmp_path / "local/results/local/counts/V500_L16.npz")
+    extracted = np.load(wikiextractor_run / "results/wikiextractor/counts/V500_L16.npz")
+    local_counts = np.load(local_run / "results/local/counts/V500_L16.npz")
     np.testing.assert_array_equal(
         np.concatenate([part["ids"] for part in parts]),
-        np.load(tmp_path / "local/results/local/tokens/V500/001.npz")["ids"],
+        np.load(local_run / "results/local/tokens/V500/001.npz")["ids"],
     )
     for key in ("counts", "n_pairs", "word_counts"):
         np.testing.assert_array_equal(extracted[key], local_counts[key])
-    text8 = np.load(tmp_path / "text8/results/text8/tokens/V500/001.npz")
-    by_line = np.load(tmp_path / "local/results/local/tokens/V500/001.npz")
+    text8 = np.load(text8_run / "results/text8/tokens/V500/001.npz")
+    by_line = np.load(local_run / "results/local/tokens/V500/001.npz")
     assert (
         len(text8["offsets"]) == 2 and len(by_line["offsets"]) == 41
     )  # one document vs 40 articles
     np.testing.assert_array_equal(text8["ids"], by_line["ids"])  # same words, same vocabulary
-    text8_counts = np.load(tmp_path / "text8/results/text8/counts/V500_L16.npz")
-    local_counts = np.load(tmp_path / "local/results/local/counts/V500_L16.npz")
+    text8_counts = np.load(text8_run / "results/text8/counts/V500_L16.npz")
+    local_counts = np.load(local_run / "results/local/counts/V500_L16.npz")
     # text8 has no article boundaries, so it counts the pairs across them too
     assert text8_counts["n_pairs"] > local_counts["n_pairs"]
     np.testing.assert_array_equal(text8_counts["word_counts"], local_counts["word_counts"])
