@@ -32,6 +32,40 @@ def test_word2vec_format_round_trip(tmp_path):
     assert load_word2vec(tmp_path / "e.txt")[0] == words
 
 
+def test_word2vec_format_is_gensims_both_ways(tmp_path):
+    """What gensim writes loads here to the same float32 arrays, and what is written here loads
+    in gensim to the same arrays, for any float32 values and non-ASCII words."""
+    rng = np.random.default_rng(0)
+    words = ["the", "café", "naïve", "x"]
+    vectors = (rng.standard_normal((4, 7)) * 10.0 ** rng.integers(-30, 30, (4, 7))).astype(
+        np.float32
+    )
+    keyed = KeyedVectors(vector_size=7, dtype=np.float32)
+    keyed.add_vectors(words, vectors)
+    keyed.save_word2vec_format(str(tmp_path / "gensim.txt"), binary=False)
+    read_words, read_vectors = load_word2vec(tmp_path / "gensim.txt")
+    assert read_words == words and read_vectors.dtype == np.float32
+    np.testing.assert_array_equal(read_vectors, vectors)
+    save_word2vec(words, vectors, tmp_path / "ours.txt")
+    loaded = KeyedVectors.load_word2vec_format(str(tmp_path / "ours.txt"))
+    assert loaded.index_to_key == words
+    np.testing.assert_array_equal(loaded.vectors, vectors)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("3 two\n", "line 1 is not a word2vec header"),
+        ("2 2\nthe 1 2\nof 3\n", "line 3: 1 values, not 2"),
+        ("3 2\nthe 1 2\nof 3 4\n", "announces 3 vectors, the file has 2"),
+    ],
+)
+def test_word2vec_file_that_does_not_fit_is_named(tmp_path, text, message):
+    (tmp_path / "bad.txt").write_text(text)
+    with pytest.raises(ValueError, match=f"bad.txt.*{message}"):
+        load_word2vec(tmp_path / "bad.txt")
+
+
 def test_eigenfeatures_oriented_by_largest_entry():
     vectors = np.array([[0.1, -0.9], [-0.5, 0.1], [0.2, 0.3]])
     features = eigenfeature_words(vectors, ["a", "b", "c"], n_features=2, n_words=1)

@@ -30,7 +30,6 @@ from xml.etree.ElementTree import ParseError
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
-from gensim.corpora.wikicorpus import filter_wiki
 
 from .files import reproducible_gzip_text
 
@@ -211,6 +210,9 @@ def iter_wiki_pages(
 
 def wiki_article_text(wikitext: str) -> str:
     """Plain text of one article's wikitext."""
+    # imported here: only the extraction jobs need it, and importing gensim takes 1.2 s
+    from gensim.corpora.wikicorpus import filter_wiki
+
     return filter_wiki(wikitext)
 
 

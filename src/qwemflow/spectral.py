@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from gensim.models import KeyedVectors
 
 
 def eigen_embeddings(values: np.ndarray, vectors: np.ndarray, dim: int) -> np.ndarray:
@@ -17,15 +16,38 @@ def eigen_embeddings(values: np.ndarray, vectors: np.ndarray, dim: int) -> np.nd
 
 
 def save_word2vec(words: list[str], vectors: np.ndarray, path: str | Path) -> None:
-    """word2vec text format, loadable with KeyedVectors.load_word2vec_format."""
-    keyed = KeyedVectors(vector_size=vectors.shape[1], dtype=np.float32)
-    keyed.add_vectors(words, vectors.astype(np.float32))
-    keyed.save_word2vec_format(str(path), binary=False)
+    """word2vec's text format, as gensim's KeyedVectors.save_word2vec_format writes it: a
+    "count dim" line, then each word and its float32 coordinates (9 significant digits, which
+    give the same float32 back). Written here rather than through gensim because importing gensim
+    costs the small jobs that write or read an embedding 1.2 s each (it loads scipy.stats)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or len(words) != len(vectors):
+        raise ValueError(f"{path}: {len(words)} words for vectors of shape {vectors.shape}")
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(f"{vectors.shape[0]} {vectors.shape[1]}\n")
+        for word, row in zip(words, vectors.tolist(), strict=True):
+            out.write(f"{word} {' '.join(f'{value:.9g}' for value in row)}\n")
 
 
 def load_word2vec(path: str | Path) -> tuple[list[str], np.ndarray]:
-    keyed = KeyedVectors.load_word2vec_format(str(path), binary=False)
-    return list(keyed.index_to_key), keyed.vectors
+    """The words and float32 vectors of a word2vec text-format file, read as gensim's
+    KeyedVectors.load_word2vec_format reads it (a line is a word and its coordinates, split on
+    single spaces); a header or line that does not fit is an error naming the file and line."""
+    with open(path, encoding="utf-8") as lines:
+        header = lines.readline().split()
+        if len(header) != 2 or not all(field.isdigit() for field in header):
+            raise ValueError(f"{path}: line 1 is not a word2vec header 'count dim': {header}")
+        count, dim = map(int, header)
+        words, values = [], []
+        for number, line in enumerate(lines, start=2):
+            word, *coordinates = line.rstrip().split(" ")
+            if len(coordinates) != dim:
+                raise ValueError(f"{path}, line {number}: {len(coordinates)} values, not {dim}")
+            words.append(word)
+            values.append(coordinates)
+    if len(words) != count:
+        raise ValueError(f"{path}: the header announces {count} vectors, the file has {len(words)}")
+    return words, np.array(values, dtype=np.float32).reshape(count, dim)
 
 
 def eigenfeature_words(
