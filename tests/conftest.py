@@ -1,7 +1,9 @@
 """Shared fixtures: the bundled real dump and the DAG runs that tests read (the default DAG end to
-end, the small test config's table, locally and on a SLURM cluster, the synthetic corpus, a
-V = 5,000 spectrum), each run once, in the background, from the start of the session, while the
-tests that need none of them run."""
+end and again with MEN refused, the small test config's table, locally and on a SLURM cluster,
+its scale study, the synthetic corpus, a V = 5,000 spectrum, the corpus sources and an enwiki
+mirror), each run once, in the background, from the start of the session (or as soon as the run
+it starts from ends), while the tests that need none of them run; and the report test's browser,
+started the same way."""
 
 from __future__ import annotations
 
@@ -287,6 +289,62 @@ def refuse_men(path: Path, server: FileServer) -> None:
     (path / "results/report.html").unlink()
 
 
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,1000",
+]
+
+
+def why_no_browser() -> str:
+    """Why headless Chromium cannot run here, or "" when it can."""
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        return ""
+    return "Debian's chromium and chromium-driver are not installed (.ci/run installs them as root)"
+
+
+class BackgroundBrowser:
+    """Headless Chromium under chromedriver, started in a thread when the session starts: its
+    start reads a few hundred MB from disk, which then overlaps the DAG runs instead of holding
+    up the report test at the end."""
+
+    def __init__(self, profile: Path):
+        self.driver = None
+        self.error: BaseException | None = None
+        self._starter = threading.Thread(target=self._start, args=(profile,), daemon=True)
+        self._starter.start()
+
+    def _start(self, profile: Path) -> None:
+        try:
+            from selenium import webdriver
+
+            options = webdriver.ChromeOptions()
+            options.binary_location = shutil.which("chromium")
+            for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
+                options.add_argument(flag)
+            service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
+            self.driver = webdriver.Chrome(options=options, service=service)
+        except BaseException as error:  # noqa: BLE001 - raised again by ready()
+            self.error = error
+
+    def ready(self):
+        """The WebDriver, once Chromium has started."""
+        self._starter.join()
+        if self.error is not None:
+            raise self.error
+        return self.driver
+
+    def stop(self) -> None:
+        self._starter.join()
+        if self.driver is not None:
+            self.driver.quit()
+
+
 @dataclass(frozen=True)
 class DagRun:
     """A background run: `prepare(path, server)` makes its working directory, or changes the
@@ -407,19 +465,21 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session", autouse=True)
 def dag_runs(request, tmp_path_factory):
-    """Starts, side by side with the tests, the DAG runs that the selected tests read, with a
-    FileServer for the runs that download."""
+    """Starts, side by side with the tests, the DAG runs that the selected tests read (with a
+    FileServer for the runs that download), and the browser if they use it."""
     needed = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+    runs = {}
     if "slurm_run" in needed:
         try:
             request.getfixturevalue("slurm_cluster")
         except (Exception, pytest.skip.Exception, pytest.fail.Exception):
             # no cluster: the slurm_run fixture, asking for it again, skips or fails with the reason
             needed.discard("slurm_run")
+    if "browser" in needed and not why_no_browser():
+        runs["browser"] = BackgroundBrowser(tmp_path_factory.mktemp("chromium-profile"))
     for name in reversed(DAG_RUNS):  # a run starts after the runs listed before it
         if name in needed and DAG_RUNS[name].after:
             needed.add(DAG_RUNS[name].after)
-    runs = {}
     with FileServer(tmp_path_factory.mktemp("served")) as server:
         for name, run in DAG_RUNS.items():
             if name in needed:
@@ -433,6 +493,15 @@ def dag_runs(request, tmp_path_factory):
         yield runs
         for run in runs.values():  # a run before the runs that start after it
             run.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(dag_runs):
+    """Headless Chromium (Debian's chromium and chromedriver), started with the session."""
+    reason = why_no_browser()
+    if reason:
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(reason)
+    return dag_runs["browser"].ready()
 
 
 def finished_run(name: str):

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 
 import pytest
 from conftest import REPO, run_snakemake
 
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1400,1000",
-]
 # category -> files the report must show in it: every figure of the paper, the table, the summary
 EXPECTED = {
     "Summary": {"summary.html", "provenance.json"},
@@ -29,27 +17,6 @@ EXPECTED = {
     "Linear representations": {"fig4.png", "top1.png", "target_spectra.png", "overlap.png"},
     "Performance": {"performance.png"},
 }
-
-
-@pytest.fixture
-def browser(tmp_path):
-    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and chromedriver):
-        message = "Debian's chromium and chromium-driver are not installed (.ci/run installs them as root)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from selenium import webdriver
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(
-        options=options, service=webdriver.ChromeService(executable_path=chromedriver)
-    )
-    yield driver
-    driver.quit()
 
 
 def shown_files(browser, report, category: str) -> set[str]:
