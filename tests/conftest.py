@@ -177,8 +177,8 @@ class BackgroundRun:
         return self.workdir
 
     def stop(self) -> None:
-        """End the run and its jobs if the session ends first (a failure, Ctrl-C); the run it
-        starts after is stopped first, so that it will not start."""
+        """End the run and its jobs if the session ends first (a failure, Ctrl-C). Stop the run
+        it starts after first: then it will not start."""
         self._starter.join()
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -429,10 +429,10 @@ DAG_RUNS = {
 }
 
 
-# The background runs in the order they finish on 2 cores: the V = 5,000 spectrum and the three
-# sources' counts first, the small and synthetic runs in about 2.5 min, the scale study after the
-# small run, the SLURM run (waits on the scheduler), the default run, and its rerun with MEN
-# refused.
+# The background runs in the order they finish on 2 cores (docs/usage.md, "Test time"): the V =
+# 5,000 spectrum, the sources and the mirror within 1.5 min, the small and synthetic runs at about
+# 3, the scale study (after the small run) at 5.5, the SLURM run, the default run at about 7 and
+# its rerun with MEN refused.
 FINISHING_ORDER = (
     "spectrum_5000_run",
     "text8_run",
