@@ -463,10 +463,39 @@ def pytest_collection_modifyitems(items):
     items.sort(key=last_run_read)
 
 
+# Numba compiles the counting kernels on their first call and caches them beside their source
+# (cache=True), 10 to 12 s of CPU. In a fresh clone, each of the dozen count jobs that the
+# background runs start together would compile them; one process compiles them first, for the
+# word ids of every test run (uint16) and the config's window, while pytest collects the tests.
+COUNT_KERNELS = pytest.StashKey[subprocess.Popen]()
+
+
+def pytest_sessionstart(session):
+    window = yaml.safe_load((REPO / "config.yaml").read_text())["window"]
+    code = (
+        "import numpy as np\n"
+        "from qwemflow.counts import cooccurrence_counts\n"
+        "ids = (np.arange(64) % 8).astype(np.uint16)\n"
+        f"cooccurrence_counts(ids, np.array([0, 64]), 8, {window})\n"
+    )
+    session.config.stash[COUNT_KERNELS] = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def count_kernels_compiled(config) -> None:
+    """Wait for the compilation that pytest_sessionstart started; an error with its output."""
+    process = config.stash[COUNT_KERNELS]
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise failure(process.args, process.returncode, stdout, stderr)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def dag_runs(request, tmp_path_factory):
     """Starts, side by side with the tests, the DAG runs that the selected tests read (with a
     FileServer for the runs that download), and the browser if they use it."""
+    count_kernels_compiled(request.config)
     needed = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
     runs = {}
     if "slurm_run" in needed:
