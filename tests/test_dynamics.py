@@ -128,10 +128,10 @@ def test_log_spaced_steps():
 
 
 @pytest.mark.workflow
-def test_qwem_small_init_follows_the_closed_form_on_real_counts(default_run):
+def test_qwem_small_init_follows_the_closed_form_on_real_counts(default_statistics):
     """Acceptance: QWEM, Setting 3.1, init 1e-12, full batch, on the bundled sample's statistics."""
-    stats = np.load(default_run / "results/enwiki-sample/counts/V2000_L16.npz")
-    spectrum = np.load(default_run / "results/enwiki-sample/spectra/V2000_L16/mstar.npz")
+    stats = np.load(default_statistics / "results/enwiki-sample/counts/V2000_L16.npz")
+    spectrum = np.load(default_statistics / "results/enwiki-sample/spectra/V2000_L16/mstar.npz")
     d = 10
     eigenvalues, eigenvectors = spectrum["values"][:d], spectrum["vectors"][:, :d]
     positive, negative = pair_weights(stats["p_joint"], stats["p_word"], "setting-3.1")
@@ -152,11 +152,11 @@ def test_qwem_small_init_follows_the_closed_form_on_real_counts(default_run):
 
 
 @pytest.mark.workflow
-def test_qwem_in_the_eigenbasis_of_a_real_m_star_equals_the_plain_iteration(default_run):
+def test_qwem_in_the_eigenbasis_of_a_real_m_star_equals_the_plain_iteration(default_statistics):
     """Rotated coordinates W' = U^T W give the same iterates, losses, singular values and
     checkpoints as plain gradient descent, up to rounding (amplified by the growth of the modes,
     10^12-fold here), on the M* of the bundled sample's 400 most frequent words."""
-    stats = np.load(default_run / "results/enwiki-sample/counts/V2000_L16.npz")
+    stats = np.load(default_statistics / "results/enwiki-sample/counts/V2000_L16.npz")
     words = 400
     positive, negative = pair_weights(
         stats["p_joint"][:words, :words], stats["p_word"][:words], "setting-3.1"
