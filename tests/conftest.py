@@ -480,29 +480,41 @@ def pytest_collection_modifyitems(items):
     items.sort(key=last_run_read)
 
 
-# Numba compiles the counting kernels on their first call and caches them beside their source
-# (cache=True), 10 to 12 s of CPU. In a fresh clone, each of the dozen count jobs that the
-# background runs start together would compile them; one process compiles them first, for the
-# word ids of every test run (uint16) and the config's window, while pytest collects the tests.
-COUNT_KERNELS = pytest.StashKey[subprocess.Popen]()
+# Numba compiles the counting kernels on their first call, the row kernel once per window (which
+# it holds as a constant), and caches them beside their source (cache=True): about 10 s of CPU for
+# the first window and 6 s for each other. In a fresh clone, each of the dozen count jobs that the
+# background runs start together would compile them, and the test process would compile the
+# windows of test_counts.py while the tests behind them wait. Two processes compile them while
+# pytest collects the tests: the config's window, which dag_runs waits for, and test_counts.py's.
+COUNT_KERNELS = pytest.StashKey[list[subprocess.Popen]]()
+TEST_COUNTS_WINDOWS = (1, 2, 5)
 
 
-def pytest_sessionstart(session):
-    window = yaml.safe_load((REPO / "config.yaml").read_text())["window"]
+def compile_count_kernels(windows) -> subprocess.Popen:
+    """A process that runs the counting kernels once for each window, on uint16 word ids (those
+    of every test run) and int64 offsets, as the count jobs and tests call them."""
     code = (
         "import numpy as np\n"
         "from qwemflow.counts import cooccurrence_counts\n"
         "ids = (np.arange(64) % 8).astype(np.uint16)\n"
-        f"cooccurrence_counts(ids, np.array([0, 64]), 8, {window})\n"
+        f"for window in {tuple(windows)}:\n"
+        "    cooccurrence_counts(ids, np.array([0, 64]), 8, window)\n"
     )
-    session.config.stash[COUNT_KERNELS] = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 
-def count_kernels_compiled(config) -> None:
-    """Wait for the compilation that pytest_sessionstart started; an error with its output."""
-    process = config.stash[COUNT_KERNELS]
+def pytest_sessionstart(session):
+    window = yaml.safe_load((REPO / "config.yaml").read_text())["window"]
+    session.config.stash[COUNT_KERNELS] = [
+        compile_count_kernels([window]),
+        compile_count_kernels(TEST_COUNTS_WINDOWS),
+    ]
+
+
+def count_kernels_compiled(process: subprocess.Popen) -> None:
+    """Wait for a compilation that pytest_sessionstart started; an error with its output."""
     stdout, stderr = process.communicate()
     if process.returncode != 0:
         raise failure(process.args, process.returncode, stdout, stderr)
@@ -512,7 +524,8 @@ def count_kernels_compiled(config) -> None:
 def dag_runs(request, tmp_path_factory):
     """Starts, side by side with the tests, the DAG runs that the selected tests read (with a
     FileServer for the runs that download), and the browser if they use it."""
-    count_kernels_compiled(request.config)
+    config_window, test_windows = request.config.stash[COUNT_KERNELS]
+    count_kernels_compiled(config_window)
     needed = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
     runs = {}
     if "slurm_run" in needed:
@@ -541,6 +554,7 @@ def dag_runs(request, tmp_path_factory):
         yield runs
         for run in runs.values():  # a run before the runs that start after it
             run.stop()
+    count_kernels_compiled(test_windows)
 
 
 @pytest.fixture(scope="session")

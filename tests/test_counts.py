@@ -67,7 +67,7 @@ def test_uint32_ids_and_repeated_words():
 
 def test_probabilities_are_normalized():
     ids, offsets = random_corpus(7, vocab_size=20, n_articles=3, max_length=5000)
-    window = 4
+    window = 5
     counts = cooccurrence_counts(ids, offsets, 20, window)
     p_joint = joint_probabilities(counts, count_pairs(np.diff(offsets), window), window)
     assert np.allclose(p_joint, p_joint.T)
@@ -90,9 +90,9 @@ def test_bad_inputs_are_refused():
 def test_partial_flushes_of_the_scratch_row_stay_exact(flush_every):
     """Rows of words with more occurrences than fit a uint32 row are added in several flushes."""
     ids, offsets = random_corpus(11, vocab_size=23, n_articles=12, max_length=80)
-    expected, _ = naive_counts(ids, offsets, 23, 4)
+    expected, _ = naive_counts(ids, offsets, 23, 5)
     np.testing.assert_array_equal(
-        cooccurrence_counts(ids, offsets, 23, 4, threads=2, flush_every=flush_every), expected
+        cooccurrence_counts(ids, offsets, 23, 5, threads=2, flush_every=flush_every), expected
     )
 
 
