@@ -480,24 +480,25 @@ def pytest_collection_modifyitems(items):
     items.sort(key=last_run_read)
 
 
-# Numba compiles the counting kernels on their first call, the row kernel once per window (which
-# it holds as a constant), and caches them beside their source (cache=True): about 10 s of CPU for
-# the first window and 6 s for each other. In a fresh clone, each of the dozen count jobs that the
-# background runs start together would compile them, and the test process would compile the
-# windows of test_counts.py while the tests behind them wait. Two processes compile them while
-# pytest collects the tests: the config's window, which dag_runs waits for, and test_counts.py's.
+# Numba compiles the counting kernels on their first call, for each type of word ids and (the row
+# kernel, which holds it as a constant) each window, and caches them beside their source
+# (cache=True): 6 to 12 s of CPU each time. In a fresh clone, each of the dozen count jobs that the
+# background runs start together would compile them, and the test process would compile those of
+# test_counts.py while the tests behind them wait. Two processes compile them while pytest
+# collects the tests: the config's window, which dag_runs waits for, and test_counts.py's.
 COUNT_KERNELS = pytest.StashKey[list[subprocess.Popen]]()
-TEST_COUNTS_WINDOWS = (1, 2, 5)
+# (window, type of the word ids): test_counts.py's, besides the config's window on uint16 ids
+TEST_COUNTS_KERNELS = ((1, "uint16"), (2, "uint16"), (5, "uint16"), (2, "uint32"))
 
 
-def compile_count_kernels(windows) -> subprocess.Popen:
-    """A process that runs the counting kernels once for each window, on uint16 word ids (those
-    of every test run) and int64 offsets, as the count jobs and tests call them."""
+def compile_count_kernels(kernels) -> subprocess.Popen:
+    """A process that runs the counting kernels once for each (window, word id type), on int64
+    offsets, as the count jobs and tests call them."""
     code = (
         "import numpy as np\n"
         "from qwemflow.counts import cooccurrence_counts\n"
-        "ids = (np.arange(64) % 8).astype(np.uint16)\n"
-        f"for window in {tuple(windows)}:\n"
+        f"for window, dtype in {tuple(kernels)}:\n"
+        "    ids = (np.arange(64) % 8).astype(dtype)\n"
         "    cooccurrence_counts(ids, np.array([0, 64]), 8, window)\n"
     )
     return subprocess.Popen(
@@ -508,8 +509,8 @@ def compile_count_kernels(windows) -> subprocess.Popen:
 def pytest_sessionstart(session):
     window = yaml.safe_load((REPO / "config.yaml").read_text())["window"]
     session.config.stash[COUNT_KERNELS] = [
-        compile_count_kernels([window]),
-        compile_count_kernels(TEST_COUNTS_WINDOWS),
+        compile_count_kernels([(window, "uint16")]),  # the id type of every test run's vocabulary
+        compile_count_kernels(TEST_COUNTS_KERNELS),
     ]
 
 
