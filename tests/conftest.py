@@ -484,10 +484,11 @@ def pytest_collection_modifyitems(items):
 # kernel, which holds it as a constant) each window, and caches them beside their source
 # (cache=True): 6 to 12 s of CPU each time. In a fresh clone, each of the dozen count jobs that the
 # background runs start together would compile them, and the test process would compile those of
-# test_counts.py while the tests behind them wait. Two processes compile them while pytest
-# collects the tests: the config's window, which dag_runs waits for, and test_counts.py's.
+# the tests that count while the tests behind them wait. Two processes compile them while pytest
+# collects the tests: the config's window, which dag_runs waits for, and the tests'.
 COUNT_KERNELS = pytest.StashKey[list[subprocess.Popen]]()
-# (window, type of the word ids): test_counts.py's, besides the config's window on uint16 ids
+# (window, type of the word ids) of the tests that count (test_counts.py, test_synthetic.py,
+# test_targets.py use these windows only), besides the config's window on uint16 ids
 TEST_COUNTS_KERNELS = ((1, "uint16"), (2, "uint16"), (5, "uint16"), (2, "uint32"))
 
 

@@ -161,7 +161,7 @@ def test_full_batch_tied_sgns_run_in_the_dag_solves_the_planted_analogies(synthe
 
 def test_merging_count_shards_is_exact_and_holds_one_shard_at_a_time(tmp_path):
     corpus = small_corpus(n_tokens=600_000, parts=6)
-    vocab_size, window = len(corpus.words), 4
+    vocab_size, window = len(corpus.words), 5
     shards = []
     for part in range(1, 7):
         ids, offsets = next(corpus.iter_chunks(part, chunk_tokens=200_000))

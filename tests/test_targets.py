@@ -14,7 +14,7 @@ from qwemflow.targets import TARGETS, g_matrix, m_star, pmi, ppmi, ppmi_smoothed
 def stats():
     """Statistics of a small Zipfian corpus with many zero co-occurrences."""
     rng = np.random.default_rng(3)
-    vocab_size, window = 60, 3
+    vocab_size, window = 60, 2
     p = 1 / np.arange(1, vocab_size + 1)
     ids = rng.choice(vocab_size, size=3000, p=p / p.sum()).astype(np.uint16)
     offsets = np.array([0, 1000, 3000])
