@@ -49,7 +49,7 @@ def main() -> None:
         "--dtype",
         choices=("float64", "float32"),
         default="float64",
-        help="compute.dtype of the full-batch run (float32: about 4x faster on a CPU)",
+        help="compute.dtype of the full-batch run (float32: about 3x faster on a CPU)",
     )
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
