@@ -14,6 +14,7 @@ from qwemflow.eigensolver import few_enough_for_lanczos
 from qwemflow.runtime import dynamics_minutes, gensim_minutes
 from qwemflow.sources import is_local, local_path, read_manifest
 from qwemflow.vocab import read_word_counts
+from qwemflow.word2vec import SLICE_WORDS
 
 validate(config, schema="../schemas/config.schema.yaml")
 check_compute(config["compute"])
@@ -249,12 +250,19 @@ def snapshot_times(run):
 
 
 def word2vec_mem_mb(wildcards, input):
-    """One part's ids at a time, plus gensim's two V x d matrices and the recorded snapshots."""
+    """One part's ids at a time and one slice of the stream (its ids, sentence starts and text),
+    plus gensim's two V x d matrices."""
     return (
         1500
         + int(4 * max_mb(input.tokens))
+        + int(SLICE_WORDS * 24 / 1e6)
         + int(6 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6)
     )
+
+
+def word2vec_disk_mb(wildcards):
+    """One slice's corpus files (a fixed-width key and a space a word, as many filler tokens)."""
+    return 100 + int(SLICE_WORDS * 2 * (len(wildcards.V) + 1) / 1e6)
 
 
 def snapshots_mb(wildcards, snapshots):
@@ -264,13 +272,19 @@ def snapshots_mb(wildcards, snapshots):
 
 def word2vec_runtime(block):
     """Minutes for a gensim job of config `block`, from its in-vocabulary tokens (the vocabulary's
-    counts) and settings (qwemflow.runtime)."""
+    counts), settings and threads, more on each retry (qwemflow.runtime)."""
 
-    def runtime(wildcards, input):
+    def runtime(wildcards, input, threads, attempt):
         tokens = sum(read_word_counts(input.vocab).values()) if os.path.exists(input.vocab) else 0
         settings = config[block]
         return gensim_minutes(
-            tokens, settings["epochs"], int(wildcards.L), settings["negative"], int(wildcards.d)
+            tokens,
+            settings["epochs"],
+            int(wildcards.L),
+            settings["negative"],
+            int(wildcards.d),
+            threads,
+            attempt,
         )
 
     return runtime

@@ -71,9 +71,9 @@ rule results_summary:
         ENV
     threads: 1
     resources:
-        # M*'s eigenvectors are read whole (up to V x V) to take the top few
-        mem_mb=lambda wildcards, input: dense_mem_mb(wildcards, copies=1)
-        + int(3 * mb(input.tokens)),
+        # M*'s eigenvectors are read whole (up to V x V) to take the top few; of the token files
+        # only the article offsets (8 bytes an article)
+        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=1) + 200,
         runtime=10,
     params:
         runs=list(config["dynamics"]["runs"]),

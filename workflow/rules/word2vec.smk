@@ -13,13 +13,14 @@ rule word2vec:
         "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.log",
     benchmark:
         "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.tsv"
-    # the longest single jobs: started first, so that the dense stages fill the other cores
+    # the longest jobs: started first, so that the dense stages fill the cores they leave
     priority: 1
     conda:
         ENV
     threads: config["word2vec"]["workers"]
     resources:
         mem_mb=word2vec_mem_mb,
+        disk_mb=word2vec_disk_mb,
         runtime=word2vec_runtime("word2vec"),
     params:
         settings=config["word2vec"],
@@ -48,6 +49,7 @@ rule tied_word2vec:
     resources:
         mem_mb=lambda wildcards, input: word2vec_mem_mb(wildcards, input)
         + snapshots_mb(wildcards, config["tied_word2vec"]["snapshots"]),
+        disk_mb=word2vec_disk_mb,
         runtime=word2vec_runtime("tied_word2vec"),
     params:
         settings=config["tied_word2vec"],
