@@ -8,6 +8,7 @@ from qwemflow.dynamics import log_spaced_steps
 from qwemflow.word2vec import (
     FILLER,
     MAX_SENTENCE,
+    SENTENCE,
     TokenStream,
     Trajectory,
     sentence_starts,
@@ -112,18 +113,18 @@ def test_stream_takes_words_in_order_across_epochs():
     assert ids.tolist() == [4, 0, 1, 2] and starts.tolist() == [0, 1]
 
 
-def test_sentences_start_at_articles_and_every_max_sentence_words():
-    starts = sentence_starts(np.array([0, 5, 5, 5 + 2 * MAX_SENTENCE + 1]))
-    assert starts.tolist() == [0, 5, 5 + MAX_SENTENCE, 5 + 2 * MAX_SENTENCE]
+def test_sentences_start_at_articles_and_every_sentence_words():
+    starts = sentence_starts(np.array([0, 5, 5, 5 + 2 * SENTENCE + 1]))
+    assert starts.tolist() == [0, 5, 5 + SENTENCE, 5 + 2 * SENTENCE]
 
 
 def test_corpus_file_ends_every_batch_of_gensims_reader_on_a_filler(tmp_path):
-    """Blocks of whole sentences of at most MAX_SENTENCE words, a filler line after each: gensim's
-    reader (whole lines until a batch holds more than MAX_SENTENCE words) then never puts more
-    than MAX_SENTENCE of our words in one batch, which would drop the rest."""
+    """Blocks of whole sentences of fewer than MAX_SENTENCE words, a filler line after each:
+    gensim's reader (whole lines until a batch holds more than MAX_SENTENCE words) then never
+    puts MAX_SENTENCE of our words in one batch, where it would stop training and counting."""
     keys, key_bytes = word_keys(12)
     assert keys[3] == "03" and key_bytes[11].tobytes() == b"11 "
-    lengths = [6_000, 3_000, 2_000, 9_000]
+    lengths = [6_000, 3_000, 999, 1_000, SENTENCE]
     ids = np.arange(sum(lengths)) % 12
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     path = tmp_path / "share.txt"
@@ -133,13 +134,14 @@ def test_corpus_file_ends_every_batch_of_gensims_reader_on_a_filler(tmp_path):
     assert [len(line.split()) for line in lines] == [
         6_000,
         3_000,
+        999,
         MAX_SENTENCE,
-        2_000,
+        1_000,
         MAX_SENTENCE,
-        9_000,
+        SENTENCE,
         MAX_SENTENCE,
     ]
-    assert lines[2] == lines[4] == lines[6] == filler
+    assert lines[3] == lines[5] == lines[7] == filler
     assert tokens == sum(lengths) + 3 * MAX_SENTENCE
     words = b" ".join(line for line in lines if line != filler).split()
     assert [int(word) for word in words] == ids.tolist()

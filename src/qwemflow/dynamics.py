@@ -64,7 +64,8 @@ def pair_weights(
         return p_joint / outer, np.full_like(p_joint, psi)
     if reweighting == "word2vec":
         ratio = subsample / p_word
-        keep = np.minimum(1.0, np.sqrt(ratio) + ratio)
+        # gensim's sample 0 keeps every word
+        keep = np.minimum(1.0, np.sqrt(ratio) + ratio) if subsample > 0 else np.ones_like(p_word)
         positive = p_joint * np.outer(keep, keep)
         noise = p_word**0.75 / (p_word**0.75).sum()
         negative = psi * np.outer(positive.sum(axis=1), noise)

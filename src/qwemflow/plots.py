@@ -481,3 +481,32 @@ def learning_curve_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
     top.set_title(f"{title}\n{n_questions:,} questions", fontsize=10)
     figure.tight_layout()
     return figure
+
+
+def rise_times_figure(table: pd.DataFrame, title: str) -> plt.Figure:
+    """Half-time of each mode against k, a colour per model: measured points, the prediction of
+    its linearization at W = 0 a line; on the theory's clock (left) and over its own mode 1's
+    (right, which sets models with different targets side by side)."""
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4.4))
+    colours = plt.get_cmap("tab10")
+    for i, (model, rows) in enumerate(table.groupby("model", sort=False)):
+        for ax, suffix in zip(axes, ("", "_over_mode1"), strict=True):
+            ax.plot(rows["mode"], rows[f"predicted{suffix}"], color=colours(i % 10), linewidth=1.2)
+            ax.plot(
+                rows["mode"],
+                rows[f"measured{suffix}"],
+                "o",
+                markersize=3,
+                color=colours(i % 10),
+                label=model if suffix else None,
+            )
+    for ax in axes:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("mode k")
+    axes[0].set_ylabel("half-time t (gradient-flow time)")
+    axes[1].set_ylabel("half-time / mode 1's")
+    axes[1].legend(fontsize=7)
+    figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    return figure

@@ -27,14 +27,16 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-# gensim trains a sentence of at most this many words (MAX_WORDS_IN_BATCH); articles are cut into
-# pieces this long, and a batch of gensim's reader trains at most this many words.
+# gensim trains at most this many words of a batch (MAX_WORDS_IN_BATCH) and stops counting the
+# batch's tokens there; articles are cut into sentences of fewer, and the corpus files keep every
+# batch under it, so that every token is counted (train_slice checks the count).
 MAX_SENTENCE = 10_000
+SENTENCE = MAX_SENTENCE - 1
 # A slice holds at most this many words, so that its files stay small (about 7 bytes a word).
 SLICE_WORDS = 20_000_000
 # gensim's reader fills a batch with whole lines until it holds more than MAX_SENTENCE words and
 # trains only the first MAX_SENTENCE words it keeps: a line of this many out-of-vocabulary tokens
-# after every block of at most MAX_SENTENCE words ends each batch exactly there.
+# after every block of at most SENTENCE words ends each batch exactly there.
 FILLER = b"_ " * (MAX_SENTENCE - 1) + b"_\n"
 # gensim's default final learning rate (Word2Vec's min_alpha)
 MIN_ALPHA = 1e-4
@@ -105,12 +107,12 @@ class TokenStream:
 
 def sentence_starts(offsets: np.ndarray) -> np.ndarray:
     """Where gensim's sentences start: each article's start (`offsets`, article i spanning
-    offsets[i]:offsets[i+1]), and every MAX_SENTENCE words within a longer article."""
+    offsets[i]:offsets[i+1]), and every SENTENCE words within a longer article."""
     offsets = np.asarray(offsets, dtype=np.int64)
     lengths = np.diff(offsets)
-    pieces = -(-lengths // MAX_SENTENCE)
+    pieces = -(-lengths // SENTENCE)
     first = np.repeat(np.cumsum(pieces) - pieces, pieces)
-    return np.repeat(offsets[:-1], pieces) + MAX_SENTENCE * (np.arange(pieces.sum()) - first)
+    return np.repeat(offsets[:-1], pieces) + SENTENCE * (np.arange(pieces.sum()) - first)
 
 
 def word_keys(vocab_size: int) -> tuple[list[str], np.ndarray]:
@@ -124,7 +126,7 @@ def word_keys(vocab_size: int) -> tuple[list[str], np.ndarray]:
 
 def write_corpus_file(path: Path, ids: np.ndarray, starts: np.ndarray, keys: np.ndarray) -> int:
     """ids as a gensim corpus file, one sentence a line (`starts`), a FILLER line after each block
-    of whole sentences of at most MAX_SENTENCE words; returns the tokens in it, fillers included
+    of whole sentences of at most SENTENCE words; returns the tokens in it, fillers included
     (gensim's raw count once it has read the file to its end)."""
     text = keys[ids]
     ends = np.append(starts[1:], len(ids)) - 1
@@ -134,7 +136,7 @@ def write_corpus_file(path: Path, ids: np.ndarray, starts: np.ndarray, keys: np.
     lengths = np.diff(np.append(starts, len(ids)))
     blocks, size = [0], 0
     for line, length in enumerate(lengths):
-        if size + length > MAX_SENTENCE:
+        if size + length > SENTENCE:
             blocks.append(int(starts[line]))
             size = 0
         size += length
@@ -286,14 +288,18 @@ def train_sgns(
 
 class Trajectory:
     """The recorded word2vec trajectory (train_sgns's on_stop): singular values of the word
-    vectors at `record_words`, the vectors themselves at `snapshot_words`, both at the end."""
+    vectors at `record_words`, the vectors themselves at `snapshot_words`, both at the end, and
+    the initial vectors (the theory's starting energy along each mode)."""
 
     def __init__(self, record_words: Iterable[int], snapshot_words: Iterable[int], total: int):
         self.record = {int(n) for n in record_words} | {total}
         self.snapshot = {int(n) for n in snapshot_words} | {total}
         self.words, self.singular_values, self.snapshot_words, self.snapshots = [], [], [], []
+        self.initial = None
 
     def __call__(self, vectors: np.ndarray, words: int) -> None:
+        if words == 0:
+            self.initial = vectors.copy()
         if words in self.record:
             self.words.append(words)
             self.singular_values.append(np.linalg.svd(vectors, compute_uv=False))
@@ -307,6 +313,7 @@ class Trajectory:
             "singular_values": np.array(self.singular_values),
             "snapshot_words": np.array(self.snapshot_words),
             "snapshots": np.array(self.snapshots),
+            "initial": self.initial,
         }
 
 

@@ -84,3 +84,29 @@ rule tied_word2vec_loss:
         sample=config["tied_word2vec"]["sample"],
     script:
         "../scripts/tied_word2vec_loss.py"
+
+
+rule word2vec_modes:
+    """The tied word2vec on the theory's clock: its modes' half-times against the linearization
+    of its own loss and weights (qwemflow.clock), the same columns as the dynamics runs'."""
+    input:
+        counts="results/{corpus}/counts/V{V}_L{L}.npz",
+        trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied.npz",
+        spectrum="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
+    output:
+        modes="results/{corpus}/dynamics/V{V}_L{L}_d{d}/modes/word2vec-tied.csv",
+        clock="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied-clock.npz",
+    log:
+        "logs/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied-modes.log",
+    benchmark:
+        "benchmarks/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied-modes.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=6),
+        runtime=10,
+    params:
+        settings=config["tied_word2vec"],
+    script:
+        "../scripts/word2vec_modes.py"

@@ -1,0 +1,48 @@
+"""The tied word2vec's modes on the theory's clock: each recorded word count as gradient-flow time
+(qwemflow.clock), each mode's half-time measured against the linearization of its own loss and
+weights, nothing fitted."""
+
+import numpy as np
+
+from qwemflow.clock import stream_modes
+from qwemflow.dynamics import subspace_overlap
+from qwemflow.files import atomic_output, load_npz
+from qwemflow.jobs import log_to
+from qwemflow.theory import squared_singular_values
+
+log = log_to(snakemake.log[0])
+with load_npz(snakemake.input.counts, "merge_counts") as stats:
+    p_joint, p_word = stats["p_joint"], stats["p_word"]
+    n_pairs, n_words = int(stats["n_pairs"]), int(stats["word_counts"].sum())
+with np.load(snakemake.input.trajectory) as run:
+    trajectory = dict(run)
+with np.load(snakemake.input.spectrum) as spectrum:
+    mstar_vectors = spectrum["vectors"][:, : trajectory["initial"].shape[1]]
+modes, times, eigenvalues, u0 = stream_modes(
+    p_joint,
+    p_word,
+    n_pairs,
+    n_words,
+    int(snakemake.wildcards.L),
+    snakemake.params.settings,
+    trajectory,
+)
+overlap = subspace_overlap(trajectory["snapshots"][-1].astype(np.float64), mstar_vectors)
+top = modes.head(10)
+log.info(
+    "%d words = t %.4g on the theory's clock; modes 1-10 measured / predicted half-time: %s",
+    trajectory["words"][-1],
+    times[-1],
+    ", ".join(f"{r:.2f}" for r in top["half_time_measured"] / top["half_time_theory"]),
+)
+with atomic_output(snakemake.output.modes) as tmp:
+    modes.assign(run="word2vec-tied", subspace_overlap=overlap).to_csv(tmp, index=False)
+with atomic_output(snakemake.output.clock) as tmp:
+    np.savez(
+        tmp,
+        words=trajectory["words"],
+        times=times,
+        eigenvalues=eigenvalues,
+        u0=u0,
+        theory_squared=squared_singular_values(times, eigenvalues, None, u0),
+    )
