@@ -27,7 +27,7 @@ import pandas as pd
 
 from qwemflow.dynamics import linearized_target, pair_weights
 from qwemflow.eigensolver import top_eigenpairs
-from qwemflow.theory import mode_agreement
+from qwemflow.theory import half_time, mode_agreement, tau_1
 from qwemflow.word2vec import MIN_ALPHA
 
 
@@ -64,8 +64,8 @@ def stream_modes(
     own loss and weights (sgns, word2vec's subsampling and `negative` negatives: A+ - A-): when
     s_k^2 crossed lambda_k / 2, against the logistic half-time from the initial energy u0_k along
     eigenvector k, in continuous time (the columns of theory.mode_agreement). n_pairs, n_words:
-    the counts' ordered pairs and words. Returns the modes, the recorded words' times, the
-    eigenvalues and u0."""
+    the counts' ordered pairs and words. Returns the modes, the recorded words' times and the
+    clock (word2vec_time's: R, alpha, the run's words, the eigenvalues and u0)."""
     initial = np.asarray(trajectory["initial"], dtype=np.float64)
     positive, negative = pair_weights(
         p_joint, p_word, "word2vec", psi=settings["negative"], subsample=settings["sample"]
@@ -79,7 +79,55 @@ def stream_modes(
     pairs = pairs_per_word(n_pairs, window, n_words)
     times = stream_time(words, int(words[-1]), settings["alpha"], MIN_ALPHA, pairs)
     modes = mode_agreement(times, np.asarray(trajectory["singular_values"]) ** 2, values, None, u0)
-    return modes, times, values, u0
+    clock = {
+        "pairs": pairs,
+        "alpha": settings["alpha"],
+        "total_words": int(words[-1]),
+        "eigenvalues": values,
+        "u0": u0,
+    }
+    return modes, times, clock
+
+
+def word2vec_time(trajectory: Mapping[str, Any], words) -> np.ndarray:
+    """t / tau_1 after `words` words of a gensim trajectory: on the theory's clock, tau_1 its own
+    linearization's, when the trajectory carries its clock (stream_modes's, as the tied model's
+    does); else in words over the words at which s_1^2 first reaches half its final value, the
+    untied baseline's own unit (it starts large: no rise to time)."""
+    words = np.asarray(words, dtype=np.float64)
+    if "pairs" in trajectory:
+        times = stream_time(
+            words,
+            int(trajectory["total_words"]),
+            float(trajectory["alpha"]),
+            MIN_ALPHA,
+            float(trajectory["pairs"]),
+        )
+        return times / word2vec_tau1(trajectory)
+    s1 = trajectory["singular_values"][:, 0] ** 2
+    return words / float(trajectory["words"][np.argmax(s1 >= s1[-1] / 2)])
+
+
+def load_on_clock(trajectory_path, clock_path=None) -> dict[str, np.ndarray]:
+    """A word2vec trajectory (or a dynamics run) as a dict, with the clock of word2vec_modes laid
+    in when one is given, so that word2vec_time puts it on the theory's time."""
+    with np.load(trajectory_path) as run:
+        trajectory = dict(run)
+    if clock_path:
+        with np.load(clock_path) as clock:
+            trajectory.update(clock)
+    return trajectory
+
+
+def word2vec_tau1(clock: Mapping[str, Any]) -> float:
+    """The stream's tau_1 on the theory's clock: ln(lambda_1 / u0_1) / (2 lambda_1)."""
+    return tau_1(float(clock["eigenvalues"][0]), None, float(clock["u0"][0]))
+
+
+def word2vec_rise(clock: Mapping[str, Any], modes: int) -> np.ndarray:
+    """The predicted half-times of the first `modes` modes, in units of word2vec_tau1."""
+    values = np.asarray(clock["eigenvalues"][:modes])
+    return half_time(values, None, np.asarray(clock["u0"][:modes])) / word2vec_tau1(clock)
 
 
 def rise_times(modes: Mapping[str, pd.DataFrame], learning_rates: Mapping[str, float | None]):

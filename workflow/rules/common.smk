@@ -221,6 +221,7 @@ def fig2_runs(wildcards):
         "large": f"{base}/{fig2['large_init_run']}.npz",
         "word2vec": f"{base}/word2vec.npz",
         "word2vec_small": fig1_word2vec(wildcards),
+        "clock": word2vec_clock(wildcards),
     }
 
 
@@ -229,6 +230,14 @@ def fig1_word2vec(wildcards):
     tied gensim model's."""
     run = config["figures"]["word2vec_run"] or "word2vec-tied"
     return f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}/{run}.npz"
+
+
+def word2vec_clock(wildcards):
+    """The tied word2vec's clock (word2vec_modes), which puts it on the theory's time wherever
+    Figures 1 and 2 draw it; none when figures.word2vec_run draws a dynamics run instead."""
+    if config["figures"]["word2vec_run"] is not None:
+        return []
+    return f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}/word2vec-tied-clock.npz"
 
 
 def fig1_word2vec_loss(wildcards):

@@ -132,6 +132,7 @@ rule fig1_data:
         qwem=lambda wildcards: fig2_runs(wildcards)["small"],
         word2vec=fig1_word2vec,
         word2vec_loss=fig1_word2vec_loss,
+        clock=word2vec_clock,
         vocab="results/{corpus}/vocab/V{V}.tsv",
     output:
         curves="results/{corpus}/figures/V{V}_L{L}_d{d}/fig1_curves.csv",
@@ -240,6 +241,7 @@ rule learning_curve_data:
     input:
         qwem=lambda wildcards: f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}/{config['learning_curve']['run']}.npz",
         word2vec="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied.npz",
+        clock="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied-clock.npz",
         mstar="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
         vocab="results/{corpus}/vocab/V{V}.tsv",
     output:

@@ -39,9 +39,10 @@ rule results_summary:
     input:
         table="results/{corpus}/eval/V{V}_L{L}_d{d}/table.csv",
         eigenfeatures="results/{corpus}/spectra/V{V}_L{L}/mstar_eigenfeatures.csv",
+        # every dynamics run's modes and the tied word2vec's, on the theory's clock
         modes=expand(
             "results/{{corpus}}/dynamics/V{{V}}_L{{L}}_d{{d}}/modes/{run}.csv",
-            run=config["dynamics"]["runs"],
+            run=[*config["dynamics"]["runs"], "word2vec-tied"],
         ),
         # the paper's word2vec, whose learned subspace the summary compares with M*'s
         word2vec="results/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns-tied.txt",
@@ -76,7 +77,7 @@ rule results_summary:
         mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=1) + 200,
         runtime=10,
     params:
-        runs=list(config["dynamics"]["runs"]),
+        runs=[*config["dynamics"]["runs"], "word2vec-tied"],
     script:
         "../scripts/results_summary.py"
 

@@ -8,7 +8,6 @@ from qwemflow.clock import stream_modes
 from qwemflow.dynamics import subspace_overlap
 from qwemflow.files import atomic_output, load_npz
 from qwemflow.jobs import log_to
-from qwemflow.theory import squared_singular_values
 
 log = log_to(snakemake.log[0])
 with load_npz(snakemake.input.counts, "merge_counts") as stats:
@@ -18,7 +17,7 @@ with np.load(snakemake.input.trajectory) as run:
     trajectory = dict(run)
 with np.load(snakemake.input.spectrum) as spectrum:
     mstar_vectors = spectrum["vectors"][:, : trajectory["initial"].shape[1]]
-modes, times, eigenvalues, u0 = stream_modes(
+modes, times, clock = stream_modes(
     p_joint,
     p_word,
     n_pairs,
@@ -38,11 +37,4 @@ log.info(
 with atomic_output(snakemake.output.modes) as tmp:
     modes.assign(run="word2vec-tied", subspace_overlap=overlap).to_csv(tmp, index=False)
 with atomic_output(snakemake.output.clock) as tmp:
-    np.savez(
-        tmp,
-        words=trajectory["words"],
-        times=times,
-        eigenvalues=eigenvalues,
-        u0=u0,
-        theory_squared=squared_singular_values(times, eigenvalues, None, u0),
-    )
+    np.savez(tmp, **clock, times=times)
