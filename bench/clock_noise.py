@@ -9,7 +9,8 @@ unit of time falls (by alpha).
 Reads a workflow run's tokens, vocabulary and counts (results/<corpus>/...); trains with the
 config's tied settings otherwise (negative, sample, init 1e-12, one worker). Prints, per mode,
 measured over predicted half-time at each alpha; predicted is the linearization of the model's
-own loss and weights from its initial W (stream_modes), the same at every alpha.
+own loss and weights from its initial W (stream_modes, with the stream's subsampled pairs), the
+same at every alpha.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qwemflow.clock import stream_modes
-from qwemflow.dynamics import log_spaced_steps
+from qwemflow.clock import stream_modes, subsampled_pair_counts
+from qwemflow.dynamics import keep_probabilities, log_spaced_steps
 from qwemflow.vocab import read_word_counts
 from qwemflow.word2vec import TokenStream, Trajectory, train_sgns
 
@@ -44,6 +45,18 @@ def main() -> None:
     counts = np.load(args.results / f"counts/V{vocab_size}_L{window}.npz")
     word_counts = list(read_word_counts(args.results / f"vocab/V{vocab_size}.tsv").values())
     tokens = sorted((args.results / f"tokens/V{vocab_size}").glob("*.npz"))
+
+    def token_chunks():
+        for path in tokens:
+            with np.load(path) as part:
+                yield part["ids"], part["offsets"]
+
+    stream_counts = subsampled_pair_counts(
+        token_chunks(),
+        keep_probabilities(counts["p_word"], args.sample),
+        vocab_size,
+        window,
+    )
     rows = []
     for alpha in args.alphas:
         epochs = round(args.epochs * args.alphas[0] / alpha)
@@ -73,9 +86,11 @@ def main() -> None:
             window,
             settings,
             trajectory.arrays(),
+            stream_counts,
         )
         modes = modes.head(args.modes).assign(alpha=alpha, epochs=epochs)
         modes["measured_over_predicted"] = modes["half_time_measured"] / modes["half_time_theory"]
+        modes["measured_over_thinned"] = modes["half_time_measured"] / modes["half_time_thinned"]
         rows.append(modes)
         print(
             f"alpha {alpha:g}, {epochs} epochs: measured / predicted half-time, modes 1..{args.modes}:",

@@ -19,12 +19,13 @@ settings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from qwemflow.counts import cooccurrence_counts
 from qwemflow.dynamics import linearized_target, pair_weights
 from qwemflow.eigensolver import top_eigenpairs
 from qwemflow.theory import half_time, mode_agreement, tau_1
@@ -51,6 +52,40 @@ def step_time(steps: np.ndarray, learning_rate: float) -> np.ndarray:
     return learning_rate * np.asarray(steps, dtype=np.float64)
 
 
+def subsampled_pair_counts(
+    token_chunks: Iterable[tuple[np.ndarray, np.ndarray]],
+    keep: np.ndarray,
+    vocab_size: int,
+    window: int,
+    seed: int = 0,
+) -> tuple[np.ndarray, int]:
+    """The pairs word2vec's stream actually trains: each word kept with probability keep[word]
+    (one draw), then the dynamic window over the kept words of each article, so that it reaches
+    further in the raw text than L. Returns the weighted counts (as the counts stage's, weight
+    L + 1 - j at kept offset j) and the raw words read. chunks: (ids, article offsets)."""
+    rng = np.random.default_rng(seed)
+    counts, words = np.zeros((vocab_size, vocab_size)), 0
+    for ids, offsets in token_chunks:
+        kept = rng.random(len(ids)) < keep[ids]
+        position = np.concatenate([[0], np.cumsum(kept)])
+        counts += cooccurrence_counts(ids[kept], position[offsets], vocab_size, window)
+        words += len(ids)
+    return counts, words
+
+
+def stream_weights(
+    stream_counts: np.ndarray, words: int, window: int, pairs: float, p_word, negative: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """A+ and A- of the stream per unit of the clock's time: the subsampled pairs trained per word
+    fed (each count of weight L + 1 - j is drawn with probability (L + 1 - j) / L) over R, the
+    pairs the window draws per word (pairs_per_word), and `negative` noise words ~ P^0.75 for
+    each, symmetrized as dynamics.pair_weights does."""
+    positive = stream_counts / (window * words) / pairs
+    noise = p_word**0.75 / (p_word**0.75).sum()
+    sampled = negative * np.outer(positive.sum(axis=1), noise)
+    return positive, (sampled + sampled.T) / 2
+
+
 def stream_modes(
     p_joint: np.ndarray,
     p_word: np.ndarray,
@@ -59,26 +94,40 @@ def stream_modes(
     window: int,
     settings: Mapping[str, Any],
     trajectory: Mapping[str, np.ndarray],
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    stream_counts: tuple[np.ndarray, int] | None = None,
+) -> tuple[pd.DataFrame, np.ndarray, dict]:
     """The tied word2vec's recorded modes on the theory's clock, against the linearization of its
-    own loss and weights (sgns, word2vec's subsampling and `negative` negatives: A+ - A-): when
-    s_k^2 crossed lambda_k / 2, against the logistic half-time from the initial energy u0_k along
-    eigenvector k, in continuous time (the columns of theory.mode_agreement). n_pairs, n_words:
-    the counts' ordered pairs and words. Returns the modes, the recorded words' times and the
-    clock (word2vec_time's: R, alpha, the run's words, the eigenvalues and u0)."""
+    own loss and weights (sgns, `negative` negatives: A+ - A-): when s_k^2 crossed lambda_k / 2,
+    against the logistic half-time from the initial energy u0_k along eigenvector k, in
+    continuous time (the columns of theory.mode_agreement). The weights are the stream's own
+    (stream_weights of subsampled_pair_counts's (counts, words)) when given, and word2vec's
+    subsampling as a thinning of the raw window's pairs (dynamics.pair_weights) in the column
+    half_time_thinned either way. n_pairs, n_words: the counts' ordered pairs and words. Returns
+    the modes, the recorded words' times and the clock (word2vec_time's: R, alpha, the run's
+    words, the eigenvalues and u0)."""
     initial = np.asarray(trajectory["initial"], dtype=np.float64)
-    positive, negative = pair_weights(
-        p_joint, p_word, "word2vec", psi=settings["negative"], subsample=settings["sample"]
-    )
-    values, vectors = top_eigenpairs(
-        linearized_target(positive, negative, "sgns"), initial.shape[1]
-    )
-    values, vectors = np.asarray(values, dtype=np.float64), np.asarray(vectors)
-    u0 = np.sum((vectors.T @ initial) ** 2, axis=1)
+    dim = initial.shape[1]
     words = np.asarray(trajectory["words"])
     pairs = pairs_per_word(n_pairs, window, n_words)
     times = stream_time(words, int(words[-1]), settings["alpha"], MIN_ALPHA, pairs)
-    modes = mode_agreement(times, np.asarray(trajectory["singular_values"]) ** 2, values, None, u0)
+    squared = np.asarray(trajectory["singular_values"]) ** 2
+
+    def modes_of(positive, negative):
+        values, vectors = top_eigenpairs(linearized_target(positive, negative, "sgns"), dim)
+        values, vectors = np.asarray(values, dtype=np.float64), np.asarray(vectors)
+        u0 = np.sum((vectors.T @ initial) ** 2, axis=1)
+        return mode_agreement(times, squared, values, None, u0), values, u0
+
+    thinned = pair_weights(
+        p_joint, p_word, "word2vec", psi=settings["negative"], subsample=settings["sample"]
+    )
+    thinned_modes, values, u0 = modes_of(*thinned)
+    if stream_counts is not None:
+        weights = stream_weights(*stream_counts, window, pairs, p_word, settings["negative"])
+        modes, values, u0 = modes_of(*weights)
+        modes["half_time_thinned"] = thinned_modes["half_time_theory"]
+    else:
+        modes = thinned_modes.assign(half_time_thinned=thinned_modes["half_time_theory"])
     clock = {
         "pairs": pairs,
         "alpha": settings["alpha"],

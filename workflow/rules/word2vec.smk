@@ -91,6 +91,7 @@ rule word2vec_modes:
     of its own loss and weights (qwemflow.clock), the same columns as the dynamics runs'."""
     input:
         counts="results/{corpus}/counts/V{V}_L{L}.npz",
+        tokens=part_files("results/{corpus}/tokens/V{V}/{part}.npz"),
         trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied.npz",
         spectrum="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
     output:
@@ -104,8 +105,10 @@ rule word2vec_modes:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=6),
-        runtime=10,
+        # the counts of the subsampled stream beside the statistics, one part's ids at a time
+        mem_mb=lambda wildcards, input: dense_mem_mb(wildcards, copies=8)
+        + int(4 * max_mb(input.tokens)),
+        runtime=lambda wildcards, input: 10 + int(mb(input.tokens) // 100),
     params:
         settings=config["tied_word2vec"],
     script:
