@@ -208,12 +208,13 @@ class BackgroundRun:
 def synthetic_workflow_dir(path: Path) -> Path:
     """The default synthetic corpus (4M tokens, 2 parts) with V = 500, d = 12 (the rank of the
     planted structure: topic contrasts, attribute contrasts, a few more), the paper's word2vec
-    (tied gensim) for 3 epochs and its full-batch cross-check, the sgns-tied-gd dynamics run."""
+    (tied gensim) for 3 epochs on 2 worker threads (the multi-worker path) and its full-batch
+    cross-check, the sgns-tied-gd dynamics run."""
     workflow_dir(path)
     config = yaml.safe_load((path / "config.yaml").read_text())
     config["corpus"].update(name="synthetic", source="synthetic")
     config.update(vocab_size=500, dim=12)
-    config["tied_word2vec"]["epochs"] = 3
+    config["tied_word2vec"].update(epochs=3, workers=2)
     config["dynamics"]["runs"]["sgns-tied-gd"] = {
         "loss": "sgns",
         "reweighting": "word2vec",
