@@ -3,6 +3,7 @@
 import hashlib
 import itertools
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -99,6 +100,31 @@ def test_summary_records_the_commit_config_and_versions(default_run):
     assert {"qwemflow", "snakemake", "numpy", "gensim"} <= set(record["packages"])
     summary = (default_run / f"results/{setting}/summary.md").read_text()
     assert f"Code: `{head.stdout.strip()[:12]}`" in summary
+
+
+RULE = re.compile(r"^(?:rule|checkpoint) (\w+):\n((?:(?:    .*)?\n)*)", re.MULTILINE)
+
+
+def test_every_rule_with_a_job_has_a_log_and_a_benchmark_and_the_others_are_named():
+    """docs/usage.md: every rule that runs something has a log, a benchmark, threads, resources
+    and the conda env; the target rules it names run nothing and have none."""
+    rules = {}
+    for path in [REPO / "Snakefile", *sorted((REPO / "workflow/rules").glob("*.smk"))]:
+        rules.update(dict(RULE.findall(path.read_text())))
+    directives = ("log:", "benchmark:", "threads:", "resources:", "conda:")
+    runs = ("script:", "shell:", "run:", "notebook:", "wrapper:")
+    targets = sorted(name for name, body in rules.items() if not any(d in body for d in runs))
+    assert [
+        n
+        for n, body in rules.items()
+        if n not in targets and not all(f"\n    {d}" in f"\n{body}" for d in directives)
+    ] == []
+    assert all(not any(d in rules[name] for d in directives) for name in targets)
+    sentence = re.search(
+        r"The target rules (.*?) only name files",
+        " ".join((REPO / "docs/usage.md").read_text().split()),
+    )
+    assert sorted(re.findall(r"`(\w+)`", sentence.group(1))) == targets
 
 
 def test_imported_as_a_module_from_another_directory(tmp_path, small_run):
