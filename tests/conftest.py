@@ -430,6 +430,9 @@ DAG_RUNS = {
             "table",
             "--profile",
             str(REPO / "profiles" / "slurm"),
+            # profiles/default would override the SLURM profile's keys (docs/usage.md)
+            "--workflow-profile",
+            "none",
             # this cluster has no accounting database (docs/usage.md, "Run on a cluster")
             "--slurm-no-account",
             "--slurm-status-command",
