@@ -1,5 +1,8 @@
 """The config is validated against the schema when the workflow starts."""
 
+import hashlib
+import re
+
 import yaml
 from conftest import REPO, run_snakemake, workflow_dir, write_config
 
@@ -100,3 +103,15 @@ def test_the_workflow_profile_overrides_profile_so_slurm_runs_without_it(tmp_pat
     assert len(commands) >= 4
     assert [line for line in commands if "--workflow-profile none" not in line] == []
     assert "applies it after any `--profile`" in " ".join(docs[1].split())
+
+
+def test_the_conda_env_changes_with_the_lock():
+    """Snakemake names a conda env by its file's text, which points to requirements.lock without
+    its content: the file carries the lock's digest, so a new lock is a new env."""
+    env = (REPO / "envs/qwemflow.yaml").read_text()
+    assert "--constraint ${QWEMFLOW_SOURCE}/requirements.lock" in env
+    digest = re.search(r"^# requirements.lock sha256: ([0-9a-f]{64})$", env, re.MULTILINE)
+    lock = hashlib.sha256((REPO / "requirements.lock").read_bytes()).hexdigest()
+    assert digest is not None and digest.group(1) == lock, (
+        "requirements.lock changed: put its sha256sum in envs/qwemflow.yaml"
+    )
