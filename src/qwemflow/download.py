@@ -87,7 +87,11 @@ def user_agent(contact: str = "") -> str:
         raise ValueError(f"download.contact {contact!r}: no line breaks or parentheses")
     details = "; ".join(part for part in (project_url(), contact.strip()) if part)
     python = f"Python-urllib/{sys.version_info.major}.{sys.version_info.minor}"
-    return f"qwemflow/{package_version()} ({details}) {python}"
+    return " ".join(
+        part
+        for part in (f"qwemflow/{package_version()}", details and f"({details})", python)
+        if part
+    )
 
 
 USER_AGENT = user_agent()  # without an operator contact
