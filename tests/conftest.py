@@ -322,7 +322,7 @@ def why_no_browser() -> str:
     """Why headless Chromium cannot run here, or "" when it can."""
     if shutil.which("chromium") and shutil.which("chromedriver"):
         return ""
-    return "Debian's chromium and chromium-driver are not installed (.ci/run installs them as root)"
+    return "Debian's chromium and chromium-driver are not installed (install them as root with .ci/install-packages)"
 
 
 class BackgroundBrowser:
@@ -431,6 +431,9 @@ DAG_RUNS = {
             "table",
             "--profile",
             str(REPO / "profiles" / "slurm"),
+            # profiles/default would override the SLURM profile's keys (docs/usage.md)
+            "--workflow-profile",
+            "none",
             # this cluster has no accounting database (docs/usage.md, "Run on a cluster")
             "--slurm-no-account",
             "--slurm-status-command",
@@ -614,7 +617,8 @@ def slurm_cluster(tmp_path_factory):
     """A private one-node SLURM cluster for the session (tests/slurm_cluster.py)."""
     reason = why_unavailable()
     if reason:
-        # CI installs the packages as root (.ci/run): there, not running the SLURM tests is a failure.
+        # CI installs the packages as root (.ci/run calls .ci/install-packages): there, not
+        # running the SLURM tests is a failure.
         (pytest.fail if os.environ.get("CI") else pytest.skip)(
             f"no private SLURM cluster: {reason}"
         )

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import small_config
-from slurm_cluster import cluster_daemons_alive
+from conftest import REPO, small_config
+from slurm_cluster import cluster_daemons_alive, why_unavailable
 
 pytestmark = pytest.mark.workflow
 
@@ -105,3 +105,19 @@ def test_a_killed_clusters_leftover_directory_counts_as_dead(tmp_path):
             assert cluster_daemons_alive(tmp_path)
         finally:
             daemon.kill()
+
+
+def test_the_tests_install_no_system_packages(tmp_path, monkeypatch):
+    """System packages are an explicit step (.ci/install-packages, which .ci/run calls): where
+    SLURM's commands are missing, the cluster fixture says so and what to run, installing nothing."""
+    sources = [*(REPO / "tests").glob("*.py"), REPO / "pyproject.toml"]
+    installs = re.compile(r"apt-get\s+(?:-\S+\s+)*(?:update|install)")
+    assert [path.name for path in sources if installs.search(path.read_text())] == []
+    assert ".ci/install-packages" in (REPO / ".ci/run").read_text()
+    if os.geteuid() != 0:
+        assert "needs root" in why_unavailable()
+        return
+    monkeypatch.setenv("PATH", str(tmp_path))  # no slurm, munge (nor apt-get) on it
+    reason = why_unavailable()
+    assert "slurm-wlm and munge are not installed" in reason
+    assert "install them as root with .ci/install-packages" in reason
