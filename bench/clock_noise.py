@@ -1,10 +1,11 @@
 """Does the tied word2vec rise early because of SGD's noise? Its modes' half-times on the theory's
 clock (qwemflow.clock) at a falling learning rate, over the same gradient-flow time: alpha and
 epochs in inverse proportion, so that the expected dynamics are the same and only the noise per
-unit of time falls (by alpha).
+unit of time falls (by alpha). And the same question for minibatch SGD on word2vec's expected
+loss (the dynamics runs' sampler): half-times at several batch sizes against full batch.
 
     python bench/clock_noise.py results/enwiki-sample --setting V2000_L16_d50 \
-        --alphas 0.025 0.0025 --epochs 3 --csv out.csv
+        --alphas 0.025 0.0025 --epochs 3 --batch-sizes 2000 20000 50000 --csv out.csv
 
 Reads a workflow run's tokens, vocabulary and counts (results/<corpus>/...); trains with the
 config's tied settings otherwise (negative, sample, init 1e-12, one worker). Prints, per mode,
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from qwemflow.clock import stream_modes, subsampled_pair_counts
-from qwemflow.dynamics import keep_probabilities, log_spaced_steps
+from qwemflow.dynamics import keep_probabilities, log_spaced_steps, run_dynamics
 from qwemflow.vocab import read_word_counts
 from qwemflow.word2vec import TokenStream, Trajectory, train_sgns
 
@@ -39,6 +40,8 @@ def main() -> None:
     parser.add_argument("--sample", type=float, default=1e-4)
     parser.add_argument("--init", type=float, default=1e-12)
     parser.add_argument("--modes", type=int, default=20)
+    parser.add_argument("--batch-sizes", type=int, nargs="*", default=[])
+    parser.add_argument("--top-words", type=int, default=500, help="minibatch runs' words")
     parser.add_argument("--csv", type=Path)
     args = parser.parse_args()
     vocab_size, window, dim = (int(part[1:]) for part in args.setting.split("_"))
@@ -94,6 +97,38 @@ def main() -> None:
         rows.append(modes)
         print(
             f"alpha {alpha:g}, {epochs} epochs: measured / predicted half-time, modes 1..{args.modes}:",
+            " ".join(f"{r:.3f}" for r in modes["measured_over_predicted"]),
+            flush=True,
+        )
+    # minibatch SGD (and full batch, batch None) on the same loss and weights, t = eta x steps
+    run = {
+        "loss": "sgns",
+        "reweighting": "word2vec",
+        "init": args.init,
+        "top_words": args.top_words,
+    }
+    shared = {
+        "learning_rate": 0.2,
+        "t_max_over_tau1": 10,
+        "n_records": 300,
+        "psi": float(args.negative),
+        "seed": 0,
+    }
+    for batch_size in [None, *args.batch_sizes]:
+        result = run_dynamics(
+            counts["p_joint"],
+            counts["p_word"],
+            run,
+            {**shared, "batch_size": batch_size},
+            dim,
+            args.sample,
+            name=f"batch {batch_size}",
+        )
+        modes = result.modes.head(args.modes).assign(batch_size=batch_size or 0)
+        modes["measured_over_predicted"] = modes["half_time_measured"] / modes["half_time_theory"]
+        rows.append(modes)
+        print(
+            f"batch {batch_size or 'full'}: measured / predicted half-time, modes 1..{args.modes}:",
             " ".join(f"{r:.3f}" for r in modes["measured_over_predicted"]),
             flush=True,
         )
