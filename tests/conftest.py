@@ -261,6 +261,112 @@ class BackgroundRun:
                 self.process.wait()
 
 
+def processes_in_group(group: int) -> dict[int, str]:
+    """The processes of a process group on this machine: pid -> command line."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) == group:
+                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except (ProcessLookupError, FileNotFoundError, PermissionError):
+            continue  # ended while we looked
+    return {pid: command.decode(errors="replace") for pid, command in found.items()}
+
+
+# The small config's counts (KilledRun): the text part that extraction writes, the job it kills
+# the second time, and the outputs that must equal the uninterrupted small run's.
+KILLED_SAMPLE = "results/enwiki-sample"
+KILLED_COUNT_JOB = "count_part.py"
+
+
+class KilledRun:
+    """The small config's `counts` killed with SIGKILL, its whole process group at once (as a
+    power loss, the out-of-memory killer or a cluster's time limit ends it), twice: while
+    extraction writes its text (its `.tmp-<pid>-` file exists), and in the middle of a job (the
+    count job has started: its process exists, its output does not). After each kill, Snakemake
+    is started again as it is (which must refuse, naming --unlock), then with --unlock, then
+    again; the last start must finish. Run in the background from the start of the session, at
+    `nice`; `record` holds what each step saw."""
+
+    def __init__(self, workdir: Path, nice: int):
+        self.workdir = workdir
+        self.prefix = ["nice", "-n", str(nice)]
+        self.record: dict = {}
+        self.error: BaseException | None = None
+        self.process: subprocess.Popen | None = None
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._drive, daemon=True)
+        self._thread.start()
+
+    def _command(self, *args: str) -> list[str]:
+        return [*self.prefix, *snakemake_command(self.workdir, "--cores", "2", "counts", *args)]
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(self._command(*args), capture_output=True, text=True)
+
+    def _kill_when(self, ready: Callable[[int], bool]) -> None:
+        """Start the run; SIGKILL its process group as soon as `ready(group)` holds."""
+        self.process = subprocess.Popen(
+            self._command(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        while not ready(self.process.pid):
+            if self.process.poll() is not None or self._stopping.is_set():
+                output = self.process.communicate()[0]
+                raise AssertionError(f"the run ended before it was killed:\n{output[-4000:]}")
+            time.sleep(0.02)
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def _drive(self) -> None:
+        try:
+            small_workflow_dir(self.workdir)
+            results = self.workdir / KILLED_SAMPLE
+            self._kill_when(lambda group: bool(list(results.glob("text/.tmp-*-001.txt.gz"))))
+            self.record["temporaries after the first kill"] = sorted(
+                path.name for path in (results / "text").iterdir()
+            )
+            self.record["locks after the first kill"] = sorted(
+                path.name for path in (self.workdir / ".snakemake/locks").iterdir()
+            )
+            self.record["refused"] = self._run()
+            self.record["first unlock"] = self._run("--unlock")
+            count = results / "counts/V{V}_L{L}/001.npz".format(
+                V=small_config()["vocab_size"], L=small_config()["window"]
+            )
+            self._kill_when(
+                lambda group: any(
+                    KILLED_COUNT_JOB in command for command in processes_in_group(group).values()
+                )
+            )
+            self.record["count written before the second kill"] = count.exists()
+            self.record["second unlock"] = self._run("--unlock")
+            self.record["resumed"] = self._run()
+        except BaseException as error:  # noqa: BLE001 - raised again by finished()
+            self.error = error
+
+    def finished(self) -> tuple[Path, dict]:
+        """Wait for the last start; the working directory and the record."""
+        self._thread.join()
+        if self.error is not None:
+            raise AssertionError(f"the killed run's driver failed: {self.error!r}")
+        resumed = self.record["resumed"]
+        if resumed.returncode != 0:
+            raise failure(resumed.args, resumed.returncode, resumed.stdout, resumed.stderr)
+        return self.workdir, self.record
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self._thread.join()
+
+
 def synthetic_workflow_dir(path: Path) -> Path:
     """The default synthetic corpus (4M tokens, 2 parts) with V = 500, d = 12 (the rank of the
     planted structure: topic contrasts, attribute contrasts, a few more), the paper's word2vec
@@ -512,6 +618,7 @@ FINISHING_ORDER = (
     "local_run",
     "wikiextractor_run",
     "enwiki_mirror_run",
+    "killed_run",
     "small_run",
     "synthetic_run",
     "default_statistics",
@@ -610,6 +717,8 @@ def dag_runs(request, tmp_path_factory):
                     after=runs[run.after] if run.after else None,
                     nice=run.nice,
                 )
+        if "killed_run" in needed:
+            runs["killed_run"] = KilledRun(tmp_path_factory.mktemp("killed-run") / "run", nice=5)
         yield runs
         for run in runs.values():  # a run before the runs that start after it
             run.stop()
@@ -655,6 +764,12 @@ local_run = finished_run("local_run")
 wikiextractor_run = finished_run("wikiextractor_run")
 enwiki_mirror_run = finished_run("enwiki_mirror_run")
 scale_study_run = finished_run("scale_study_run")
+
+
+@pytest.fixture(scope="session")
+def killed_run(dag_runs) -> tuple[Path, dict]:
+    """The small config's counts, killed twice and resumed (KilledRun): its directory and record."""
+    return dag_runs["killed_run"].finished()
 
 
 @pytest.fixture(scope="session")
