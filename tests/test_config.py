@@ -1,5 +1,8 @@
 """The config is validated against the schema when the workflow starts."""
 
+import json
+import re
+
 import yaml
 from conftest import REPO, run_snakemake, workflow_dir, write_config
 
@@ -62,8 +65,23 @@ def test_dynamics_run_on_fewer_words_than_dim_is_refused_at_start(tmp_path):
     )
 
 
+def documented_default_mb() -> float:
+    """The default of corpus.max_document_mb in docs/usage.md's table of limits."""
+    table = (REPO / "docs/usage.md").read_text()
+    found = re.search(r"^\| `corpus\.max_document_mb`: [^|]*\| ([\d.]+) MB \|", table, re.MULTILINE)
+    assert found, "docs/usage.md no longer gives max_document_mb's default"
+    return float(found.group(1))
+
+
 def test_max_document_mb_has_a_default_and_a_minimum(tmp_path):
-    workdir = changed_config_dir(tmp_path, lambda c: c["corpus"].update(max_document_mb=0))
+    # a config without the key runs with the documented default: the provenance record (a job
+    # with no inputs) holds the config the rules read, defaults filled in by the schema
+    workdir = changed_config_dir(tmp_path / "default", lambda c: c["corpus"].pop("max_document_mb"))
+    record = "results/enwiki-sample/summary/V2000_L16_d50/provenance.json"
+    run_snakemake(workdir, "--cores", "1", record)
+    used = json.loads((workdir / record).read_text())["config"]["corpus"]["max_document_mb"]
+    assert used == documented_default_mb()
+    workdir = changed_config_dir(tmp_path / "zero", lambda c: c["corpus"].update(max_document_mb=0))
     result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
     assert result.returncode != 0
     assert "['corpus']['max_document_mb']" in result.stdout + result.stderr

@@ -3,6 +3,7 @@
 import hashlib
 import itertools
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -76,10 +77,34 @@ def test_default_run_outputs(default_run):
     assert np.isfinite(p_joint).all()
 
 
+def jobs_run(workdir) -> dict[str, dict[str, str]]:
+    """Every job the first Snakemake run in `workdir` ran, by rule and job id, with what it
+    declared (log, benchmark, output, ...), read from that run's own log."""
+    first = sorted((workdir / ".snakemake/log").glob("*.snakemake.log"))[0]
+    jobs = {}
+    for block in re.split(r"\n(?=(?:local)?(?:rule|checkpoint) \w+:\n)", first.read_text()):
+        header = re.match(r"(?:local)?(?:rule|checkpoint) (\w+):\n", block)
+        if header:
+            fields = dict(re.findall(r"^    (\w+): (.*)$", block, flags=re.MULTILINE))
+            jobs[f"{header.group(1)} {fields['jobid']}"] = fields
+    return jobs
+
+
 def test_every_job_wrote_log_and_benchmark(default_run):
-    logs = list((default_run / "logs").rglob("*.log"))
-    benchmarks = list((default_run / "benchmarks").rglob("*.tsv"))
-    assert len(logs) == len(benchmarks) > 6
+    """Each job of the default run, by name: the log and benchmark file it declared exist, and
+    the benchmark holds its measurement."""
+    jobs = jobs_run(default_run)
+    rules = {name.split()[0] for name in jobs}
+    # every rule of the default DAG ran (a rule without a job would go unchecked)
+    assert {"extract_text", "count_part", "spectrum", "dynamics", "tied_word2vec"} <= rules
+    assert len(jobs) > 50
+    for name, fields in jobs.items():
+        if name.startswith("all "):
+            continue
+        assert "log" in fields and "benchmark" in fields, f"{name} declares no log or benchmark"
+        assert (default_run / fields["log"]).is_file(), f"{name}: no {fields['log']}"
+        measured = pd.read_csv(default_run / fields["benchmark"], sep="\t")
+        assert len(measured) == 1 and measured["s"].iloc[0] > 0, f"{name}: {fields['benchmark']}"
     assert "tokens/s" in (default_run / "logs/enwiki-sample/text/001.log").read_text()
 
 
