@@ -335,6 +335,11 @@ def test_summary_prints_the_numbers_of_the_files_it_read(default_run):
             f"{ws353[model]:.3f}",
             f"{simlex[model]:.3f}",
         ], label
+    # the eigenfeatures: our top 5 eigenvectors' words, as mstar_eigenfeatures.csv lists them
+    features = pd.read_csv(results / "spectra/V2000_L16/mstar_eigenfeatures.csv").head(5)
+    for feature in features.itertuples():
+        row = rows[str(feature.eigenvector)]
+        assert row[-2:] == [feature.top_words, f"{feature.bottom_words} |"], feature
     # each dynamics run: the worst half-time error of its top 10 modes and its overlap
     dynamics = summary_section(summary, "Learning dynamics")
     config = yaml.safe_load((default_run / "config.yaml").read_text())
