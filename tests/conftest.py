@@ -1,9 +1,9 @@
 """Shared fixtures: the bundled real dump and the DAG runs that tests read (the default DAG end to
-end and again with MEN refused, the small test config's table, locally and on a SLURM cluster,
-its scale study, the synthetic corpus, a V = 5,000 spectrum, the corpus sources and an enwiki
-mirror), each run once, in the background, from the start of the session (or as soon as the run
-it starts from ends), while the tests that need none of them run; and the report test's browser,
-started the same way."""
+end and again with MEN refused, the small test config's table with MEN served, locally and on a
+SLURM cluster, its scale study, its counts killed twice and resumed, the synthetic corpus, a
+V = 5,000 spectrum, the corpus sources and an enwiki mirror), each run once, in the background,
+from the start of the session (or as soon as the run it starts from ends), while the tests that
+need none of them run; and the report test's browser, started the same way."""
 
 from __future__ import annotations
 
@@ -304,6 +304,8 @@ class KilledRun:
         return [*self.prefix, *snakemake_command(self.workdir, "--cores", "2", "counts", *args)]
 
     def _run(self, *args: str) -> subprocess.CompletedProcess:
+        if self._stopping.is_set():  # the session ends: no further start
+            raise AssertionError("stopped before it resumed")
         return subprocess.run(self._command(*args), capture_output=True, text=True)
 
     def _kill_when(self, ready: Callable[[int], bool]) -> None:
