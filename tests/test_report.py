@@ -313,11 +313,12 @@ def test_summary_prints_the_numbers_of_the_files_it_read(default_run):
             articles += len(part["offsets"]) - 1
             kept += int(part["offsets"][-1])
     assert kept == sum(vocab_counts)  # the ids are the vocabulary's words, every occurrence
-    assert (
+    printed = [
         f"{articles:,} articles, {tokens:,} tokens; the V kept words cover "
         f"{100 * kept / tokens:.1f}% of them ({kept:,} tokens); the rarest kept word occurs "
         f"{min(vocab_counts):,} times."
-    ) in summary_section(summary, "Corpus")
+    ]
+    assert printed[-1] in summary_section(summary, "Corpus")
     # the scores: the sentence and every measured cell of the table, from benchmarks.csv
     benchmarks = pd.read_csv(results / f"eval/{SETTING}/benchmarks.csv")
     paper, classic = analogy_scores(benchmarks), analogy_scores(benchmarks, "analogy-classic")
@@ -326,7 +327,8 @@ def test_summary_prints_the_numbers_of_the_files_it_read(default_run):
     named = {"sgns": "word2vec (gensim)", "sgns-tied": "word2vec (paper: tied SGNS)"}
     named.update(qwem="QWEM", ppmi="PPMI")
     sentence = ", ".join(f"{label} {100 * paper[model]:.1f}%" for model, label in named.items())
-    assert f"This run: {sentence}." in scores
+    printed.append(f"This run: {sentence}.")
+    assert printed[-1] in scores
     rows = {line.split(" | ")[0][2:]: line.split(" | ") for line in summary.splitlines()}
     for model, label in {**named, "mstar": "M* (closed form)", "pmi": "PMI"}.items():
         assert rows[label][1:5] == [
@@ -346,11 +348,12 @@ def test_summary_prints_the_numbers_of_the_files_it_read(default_run):
     for run in config["dynamics"]["runs"]:
         modes = pd.read_csv(results / f"dynamics/{SETTING}/modes/{run}.csv").head(10)
         worst = modes["half_time_relative_error"].abs().max()
-        assert (
+        printed.append(
             f"run {run}: modes 1-10 reach half the theory's height within {100 * worst:.1f}% of "
             "the theory's time (worst mode); its learned subspace overlaps the top-d eigenvectors "
             f"of M* at {modes['subspace_overlap'].iloc[0]:.3f}."
-        ) in dynamics
+        )
+        assert printed[-1] in dynamics
     # word2vec's overlap with M*: ||U^T E||^2 / 10, U its top-10 left singular vectors (rows in
     # the vocabulary's order), E the top-10 eigenvectors of M*
     embedding = {
@@ -365,7 +368,8 @@ def test_summary_prints_the_numbers_of_the_files_it_read(default_run):
         order = np.argsort(spectrum["values"])[::-1][:10]
         top = spectrum["vectors"][:, order]
     overlap = np.sum((left[:, :10].T @ top) ** 2) / 10
-    assert f"overlaps the top-10 eigenvectors of M* at {overlap:.3f}" in dynamics
+    printed.append(f"overlaps the top-10 eigenvectors of M* at {overlap:.3f}")
+    assert printed[-1] in dynamics
     # the learning curve's largest gaps, from its CSV
     curves = pd.read_csv(results / f"figures/{SETTING}/learning_curve.csv")
     gaps = []
@@ -374,4 +378,8 @@ def test_summary_prints_the_numbers_of_the_files_it_read(default_run):
         model = curves[curves["curve"] == curve].set_index("t_over_tau1")["accuracy"]
         gap = (theory - model).dropna().abs()
         gaps.append(f"{label} {100 * gap.max():.1f} points at t/τ₁ = {gap.idxmax():.3g}")
-    assert "the largest gap from the theory is " + "; ".join(gaps) + "." in dynamics
+    printed.append("the largest gap from the theory is " + "; ".join(gaps) + ".")
+    assert printed[-1] in dynamics
+    # the report's page of the summary shows the same sentences
+    page = plain_text((results / f"summary/{SETTING}/summary.html").read_text())
+    assert [line for line in printed if line not in page] == []
