@@ -876,3 +876,24 @@ def cuda_torch():
     if not torch.cuda.is_available():
         pytest.skip("no CUDA GPU on this machine")
     return torch
+
+
+def drawn_png(path: Path, dpi: float, colours: int = 50) -> tuple[int, int]:
+    """Open a figure's PNG (an error if it does not decode) and check that it was drawn at `dpi`
+    (figures.style.dpi, its pHYs chunk) and holds more than `colours` colours (a blank or
+    one-line figure has a handful); its (width, height) in pixels."""
+    import matplotlib.image
+    import numpy as np
+
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    chunks, offset = {}, 8
+    while offset < len(data):
+        length = int.from_bytes(data[offset : offset + 4], "big")
+        chunks[data[offset + 4 : offset + 8]] = data[offset + 8 : offset + 8 + length]
+        offset += 12 + length
+    per_metre = int.from_bytes(chunks[b"pHYs"][:4], "big")
+    assert round(per_metre * 0.0254) == dpi, f"{path}: {per_metre * 0.0254:.1f} dpi, not {dpi}"
+    pixels = matplotlib.image.imread(path)
+    assert len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0)) > colours, path
+    return pixels.shape[1], pixels.shape[0]

@@ -17,6 +17,7 @@ from conftest import (
     CLOSED_MEN_URL,
     REPO,
     cuda_torch,
+    drawn_png,
     enwiki_config,
     make_dump_mirror,
     run_snakemake,
@@ -162,8 +163,8 @@ def test_scale_study_on_nested_prefixes(scale_study_run, small_run):
     assert not (workdir / "results/report.html").exists()
     figures = workdir / f"{SAMPLE}/figures/{SMALL_SETTING}"
     table = pd.read_csv(figures / "scale_study.csv")
-    assert (figures / "scale_study.png").stat().st_size > 0
-    assert (figures / "scale_study.pdf").stat().st_size > 0
+    drawn_png(figures / "scale_study.png", dpi=SMALL["figures"]["style"]["dpi"])
+    assert (figures / "scale_study.pdf").read_bytes().startswith(b"%PDF")
 
     whole = sum(
         sum(read_word_counts(path).values())
@@ -322,8 +323,8 @@ def test_benchmark_table_and_figures(default_run):
     assert rows["| M* (closed form)"].endswith("| — |")
     assert rows["| word2vec (gensim)"].endswith("| — |")
     for figure in ("figures/V2000_L16_d50/table", "figures/V2000_L16/eigenfeatures"):
-        for suffix in (".png", ".pdf"):
-            assert (default_run / f"{SAMPLE}/{figure}{suffix}").stat().st_size > 5000
+        drawn_png(default_run / f"{SAMPLE}/{figure}.png", dpi=150)  # figures.style.dpi
+        assert (default_run / f"{SAMPLE}/{figure}.pdf").read_bytes().startswith(b"%PDF")
     features = pd.read_csv(default_run / f"{SAMPLE}/spectra/V2000_L16/mstar_eigenfeatures.csv")
     assert len(features) == 10 and features["top_words"].str.split().str.len().eq(12).all()
 
