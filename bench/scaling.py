@@ -11,7 +11,8 @@ memory (ru_maxrss: the whole job's memory, inputs included):
   benchmark files (dynamics and word2vec shortened: their memory does not depend on the run length).
 Writes a CSV (one row per measurement, with the 1-minute load average of the machine when it
 started), a plot (PDF + PNG), and prints the fitted growth exponents and the projection for all of
-English Wikipedia (4e9 tokens, V=10000) on one 2-core machine and on N such nodes.
+English Wikipedia (4e9 tokens, V=10000; the paper's corpus keeps its articles of at least 500
+words, a part of it) on one 2-core machine and on N such nodes.
 
     python bench/scaling.py                    # default sizes: about 15 minutes on 2 cores
     python bench/scaling.py --smoke            # tiny sizes, seconds (checks the bench runs)
@@ -46,7 +47,7 @@ from qwemflow.synthetic import SyntheticCorpus
 REPO = Path(__file__).resolve().parents[1]
 
 WINDOW = 16
-WIKIPEDIA_TOKENS = 4e9
+WIKIPEDIA_TOKENS = 4e9  # all of English Wikipedia, before the paper's 500-word article filter
 WIKIPEDIA_VOCAB = 10_000
 COLUMNS = [
     "stage",

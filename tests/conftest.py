@@ -372,12 +372,13 @@ class KilledRun:
 def synthetic_workflow_dir(path: Path) -> Path:
     """The default synthetic corpus (4M tokens, 2 parts) with V = 500, d = 12 (the rank of the
     planted structure: topic contrasts, attribute contrasts, a few more), the paper's word2vec
-    (tied gensim) for 3 epochs and its full-batch cross-check, the sgns-tied-gd dynamics run."""
+    (tied gensim) for 3 epochs on 2 worker threads (the multi-worker path) and its full-batch
+    cross-check, the sgns-tied-gd dynamics run."""
     workflow_dir(path)
     config = yaml.safe_load((path / "config.yaml").read_text())
     config["corpus"].update(name="synthetic", source="synthetic")
     config.update(vocab_size=500, dim=12)
-    config["tied_word2vec"]["epochs"] = 3
+    config["tied_word2vec"].update(epochs=3, workers=2)
     config["dynamics"]["runs"]["sgns-tied-gd"] = {
         "loss": "sgns",
         "reweighting": "word2vec",
@@ -485,7 +486,7 @@ def why_no_browser() -> str:
     """Why headless Chromium cannot run here, or "" when it can."""
     if shutil.which("chromium") and shutil.which("chromedriver"):
         return ""
-    return "Debian's chromium and chromium-driver are not installed (.ci/run installs them as root)"
+    return "Debian's chromium and chromium-driver are not installed (install them as root with .ci/install-packages)"
 
 
 class BackgroundBrowser:
@@ -595,6 +596,9 @@ DAG_RUNS = {
             "table",
             "--profile",
             str(REPO / "profiles" / "slurm"),
+            # profiles/default would override the SLURM profile's keys (docs/usage.md)
+            "--workflow-profile",
+            "none",
             # this cluster has no accounting database (docs/usage.md, "Run on a cluster")
             "--slurm-no-account",
             "--slurm-status-command",
@@ -787,7 +791,8 @@ def slurm_cluster(tmp_path_factory):
     """A private one-node SLURM cluster for the session (tests/slurm_cluster.py)."""
     reason = why_unavailable()
     if reason:
-        # CI installs the packages as root (.ci/run): there, not running the SLURM tests is a failure.
+        # CI installs the packages as root (.ci/run calls .ci/install-packages): there, not
+        # running the SLURM tests is a failure.
         (pytest.fail if os.environ.get("CI") else pytest.skip)(
             f"no private SLURM cluster: {reason}"
         )

@@ -4,8 +4,9 @@ It serves files from one directory with single-range Range support (206 / 416) a
 Content-Length, like the Wikimedia mirrors. Tests flip `cut_after`, `ignore_range` or
 `fail_statuses` to reproduce dropped connections, servers without Range support and 5xx errors,
 fill `refused` to refuse one URL for good, fill `endless` or `drip` to play a hostile mirror (an
-endless body or listing, a slow drip), and read `requests` to see what the client actually asked
-for.
+endless body or listing, a slow drip), fill `delay` to make transfers last, and read `requests` to
+see what the client actually asked for (its User-Agent included) and `most_open` for the most
+connections it held open at once.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class SeenRequest:
 
     path: str
     range: str | None
+    user_agent: str | None = None
     status: int | None = None
     sent: int = 0  # body bytes written
     hung_up: bool = False  # the client closed the connection before the body ended
@@ -42,7 +44,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         files = self.server.files
         name = unquote(urlparse(self.path).path).lstrip("/")
-        seen = SeenRequest(name, self.headers.get("Range"))
+        seen = SeenRequest(name, self.headers.get("Range"), self.headers.get("User-Agent"))
         with files.lock:
             files.seen.append(seen)
             status = files.fail_statuses.pop(0) if files.fail_statuses else files.refused.get(name)
@@ -87,6 +89,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Range", f"bytes {start}-{end - 1}/{len(data)}")
         self.end_headers()
         seen.status = status
+        if name in files.delay:
+            self.wfile.flush()
+            files.stopping.wait(files.delay[name])
         with files.lock:
             cut, files.cut_after = files.cut_after, None
         if cut is not None:
@@ -148,6 +153,18 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     files: FileServer
 
+    def process_request_thread(self, request, client_address):
+        """One connection, from its accept to its close, counted while it is open."""
+        files = self.files
+        with files.lock:
+            files.open_connections += 1
+            files.most_open = max(files.most_open, files.open_connections)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with files.lock:
+                files.open_connections -= 1
+
 
 class FileServer:
     """Serve `root` on 127.0.0.1:<free port> while the `with` block runs.
@@ -161,7 +178,10 @@ class FileServer:
         repeated until the client hangs up (or safety_bytes): an endless body or listing.
     drip: name -> seconds: GETs of that (existing) file get its bytes one every so many seconds
         (for at most safety_seconds), the Content-Length announcing them all: a slow drip.
+    delay: name -> seconds: GETs of that (existing) file wait this long between the headers and
+        the body, so that transfers overlap in time.
     requests: every GET seen, in order, once answered.
+    most_open: the most client connections open at the same time so far.
     """
 
     def __init__(self, root):
@@ -172,6 +192,9 @@ class FileServer:
         self.refused: dict[str, int] = {}
         self.endless: dict[str, bytes] = {}
         self.drip: dict[str, float] = {}
+        self.delay: dict[str, float] = {}
+        self.open_connections = 0
+        self.most_open = 0
         self.safety_bytes = (
             256 << 20
         )  # bounds what a client without limits takes of an endless body

@@ -33,25 +33,16 @@ SYSTEM_CONF = Path("/etc/slurm/slurm.conf")
 
 
 def why_unavailable() -> str | None:
-    """None when a private cluster can be started here, installing the packages if needed; else why not."""
+    """None when a private cluster can be started here; else why not. Installs nothing: the
+    packages come from .ci/install-packages (README, "Run the tests")."""
     if os.geteuid() != 0:
         return "a private SLURM cluster needs root (its daemons and /run/slurm/conf)"
-    if not all(shutil.which(command) for command in COMMANDS):
-        install = (
-            "apt-get update -qq && apt-get install -y -qq --no-install-recommends "
-            + " ".join(PACKAGES)
+    missing = [command for command in COMMANDS if not shutil.which(command)]
+    if missing:
+        return (
+            f"Debian's {' and '.join(PACKAGES)} are not installed (no {', '.join(missing)});"
+            " install them as root with .ci/install-packages"
         )
-        result = subprocess.run(
-            install,
-            shell=True,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
-        if result.returncode != 0:
-            return (
-                f"cannot install {', '.join(PACKAGES)} ({install}): {result.stderr.strip()[-500:]}"
-            )
     if SYSTEM_CONF.exists():
         return f"{SYSTEM_CONF} exists: this machine has its own SLURM config, which srun would read before ours"
     if RUN_CONF.is_symlink() and not cluster_daemons_alive(RUN_CONF):

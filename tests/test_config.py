@@ -1,5 +1,6 @@
 """The config is validated against the schema when the workflow starts."""
 
+import hashlib
 import re
 
 import yaml
@@ -84,3 +85,48 @@ def test_max_document_mb_has_a_default_and_a_minimum(tmp_path):
     result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
     assert result.returncode != 0
     assert "['corpus']['max_document_mb']" in result.stdout + result.stderr
+
+
+def parsed_options(*args: str):
+    """Snakemake's options for a run of this workflow with `args`, profiles applied."""
+    from snakemake.cli import parse_args
+
+    return parse_args(["--snakefile", str(REPO / "Snakefile"), *args])[1]
+
+
+def test_the_workflow_profile_overrides_profile_so_slurm_runs_without_it(tmp_path):
+    """Snakemake applies profiles/default after --profile, and it wins for keys both set: the
+    docs say so, and run profiles/slurm with --workflow-profile none, whose own keys then hold
+    and whose jobs' threads are not capped at the login node's cores (profiles/default's cores)."""
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "config.yaml").write_text("cores: 7\nkeep-going: false\n")
+    overridden = parsed_options("--profile", str(own))
+    assert (overridden.cores, overridden.keep_going) != (7, False)
+    alone = parsed_options("--profile", str(own), "--workflow-profile", "none")
+    assert (alone.cores, alone.keep_going) == (7, False)
+    slurm = parsed_options("--profile", str(REPO / "profiles/slurm"), "--workflow-profile", "none")
+    assert slurm.executor == "slurm" and slurm.cores is None and slurm.jobs == 100
+    assert slurm.keep_going and slurm.rerun_incomplete and slurm.printshellcmds
+    docs = [(REPO / name).read_text() for name in ("README.md", "docs/usage.md")]
+    commands = [
+        line
+        for text in docs
+        for line in text.splitlines()
+        if "snakemake --profile profiles/slurm" in line
+    ]
+    assert len(commands) >= 4
+    assert [line for line in commands if "--workflow-profile none" not in line] == []
+    assert "applies it after any `--profile`" in " ".join(docs[1].split())
+
+
+def test_the_conda_env_changes_with_the_lock():
+    """Snakemake names a conda env by its file's text, which points to requirements.lock without
+    its content: the file carries the lock's digest, so a new lock is a new env."""
+    env = (REPO / "envs/qwemflow.yaml").read_text()
+    assert "--constraint ${QWEMFLOW_SOURCE}/requirements.lock" in env
+    digest = re.search(r"^# requirements.lock sha256: ([0-9a-f]{64})$", env, re.MULTILINE)
+    lock = hashlib.sha256((REPO / "requirements.lock").read_bytes()).hexdigest()
+    assert digest is not None and digest.group(1) == lock, (
+        "requirements.lock changed: put its sha256sum in envs/qwemflow.yaml"
+    )

@@ -5,15 +5,25 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import sys
 import time
 import tracemalloc
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pytest
 from http_server import FileServer
 
-from qwemflow.download import DownloadError, download, fetch_text, file_digest  # noqa: E402
+from qwemflow.download import (  # noqa: E402
+    PROJECT_URL_LABELS,
+    DownloadError,
+    download,
+    download_options,
+    fetch_text,
+    file_digest,
+    user_agent,
+)
 from qwemflow.sources import enwiki_manifest  # noqa: E402
 
 MiB = 1 << 20
@@ -328,8 +338,6 @@ def test_slow_drip_below_the_minimum_rate_resumes_then_gives_up(served, tmp_path
 
 
 def test_download_options_from_the_config_block():
-    from qwemflow.download import download_options
-
     settings = {
         "retries": 2,
         "backoff_seconds": 1,
@@ -340,6 +348,7 @@ def test_download_options_from_the_config_block():
         "min_kb_per_second": 5,
         "rate_window_seconds": 30,
         "progress_seconds": 20,
+        "contact": "ops@example.org",
     }
     assert download_options(settings) == {
         "retries": 2,
@@ -350,6 +359,30 @@ def test_download_options_from_the_config_block():
         "rate_window": 30,
         "max_bytes": 500_000_000,
         "progress_seconds": 20,
+        "user_agent": user_agent("ops@example.org"),
     }
     listing = download_options(settings, "listing")
     assert listing["max_bytes"] == 2_000_000 and "progress_seconds" not in listing
+    assert listing["user_agent"] == user_agent("ops@example.org")
+
+
+def test_user_agent_names_the_tool_version_url_and_operator(served, tmp_path):
+    """Wikimedia blocks a missing or generic User-Agent: every request (files and listings) says
+    qwemflow/<version> (<project URL>; <operator contact>), the contact from download.contact."""
+    server, data = served
+    version = metadata.version("qwemflow")
+    urls = dict(e.split(", ", 1) for e in metadata.metadata("qwemflow").get_all("Project-URL"))
+    url = next(urls[label] for label in PROJECT_URL_LABELS if label in urls)
+    options = download_options({"contact": "ops@example.org", "backoff_seconds": 0.01})
+    download(server.url("dump.bz2"), tmp_path / "dump.bz2", checksums=sums(data), **options)
+    (server.root / "sums.txt").write_text("listing\n")
+    fetch_text(
+        server.url("sums.txt"), **download_options({"contact": "ops@example.org"}, "listing")
+    )
+    agents = {request.user_agent for request in server.requests}
+    assert agents == {
+        f"qwemflow/{version} ({url}; ops@example.org) Python-urllib/3.{sys.version_info.minor}"
+    }
+    assert user_agent("") == f"qwemflow/{version} ({url}) Python-urllib/3.{sys.version_info.minor}"
+    with pytest.raises(ValueError, match="line breaks"):
+        user_agent("ops@example.org\r\nX-Injected: 1")

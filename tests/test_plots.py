@@ -6,10 +6,17 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 from matplotlib.colors import to_hex
 
 from qwemflow.paper import PAPER_EIGENFEATURES
-from qwemflow.plots import fig2_figure, save_figure, scale_study_figure, singular_value_curves
+from qwemflow.plots import (
+    fig2_figure,
+    save_figure,
+    scale_study_figure,
+    singular_value_curves,
+    word2vec_curves,
+)
 from qwemflow.summary import (
     eigenfeature_markdown,
     job_benchmarks,
@@ -47,7 +54,15 @@ def _fig2_curves() -> pd.DataFrame:
         for kind in ("qwem", "theory"):
             tables.append(singular_value_curves(run, MODES, kind).assign(init=f"{init:g}"))
         word2vec = {"words": run["steps"] * 100, "singular_values": 2 * run["singular_values"]}
-        tables.append(singular_value_curves(word2vec, MODES, "word2vec").assign(init=f"{init:g}"))
+        if init < 1e-3:  # the tied model, with its clock (qwemflow.clock.stream_modes)
+            word2vec |= {
+                "pairs": 17.0,
+                "alpha": 0.025,
+                "total_words": int(word2vec["words"][-1]),
+                "eigenvalues": run["eigenvalues"],
+                "u0": np.full(MODES, init**2),
+            }
+        tables.append(word2vec_curves(word2vec, MODES).assign(init=f"{init:g}"))
     return pd.concat(tables, ignore_index=True)
 
 
@@ -65,8 +80,15 @@ def test_fig2_overlays_dotted_theory_on_measured_qwem_in_the_mode_colour(tmp_pat
         ] * MODES
     assert all(
         line.get_linestyle() == "-"
-        for line in panels["word2vec (untied, gensim's own init)"].get_lines()
+        for line in panels["word2vec (untied, gensim's init; own time unit)"].get_lines()
     )
+    # the tied model on the theory's clock: its curves, then a tick at each predicted rise in
+    # the mode's colour, in order of k
+    tied = panels["word2vec (tied), init 1e-12; predicted rises ticked"].get_lines()
+    curves, ticks = tied[:MODES], tied[MODES:]
+    assert [to_hex(t.get_color()) for t in ticks] == [to_hex(c.get_color()) for c in curves]
+    rises = [t.get_xdata()[0] for t in ticks]
+    assert rises == sorted(rises) and rises[0] == pytest.approx(1.0)  # mode 1 at its tau_1
     # a colorbar names the modes k = 1..MODES, and a key names the line styles
     colorbars = [ax for ax in figure.axes if ax.get_label() == "<colorbar>"]
     assert len(colorbars) == 1 and "mode" in colorbars[0].get_ylabel()

@@ -13,6 +13,8 @@ import pytest
 import yaml
 from conftest import REPO, run_snakemake
 
+from qwemflow.summary import MODEL_LABELS
+
 ARTIFACTS = REPO / "tests" / "artifacts"
 # category -> files the report must show in it: every figure of the paper, the table, the summary
 EXPECTED = {
@@ -48,6 +50,20 @@ def shown_files(browser, report, category: str) -> set[str]:
     return set(
         re.findall(r"[\w.-]+\.(?:png|html|csv|json)\b", browser.find_element(By.ID, "app").text)
     )
+
+
+def test_table_caption_names_every_row_of_the_default_table():
+    """The benchmark table's caption in the report describes each of its rows by its label, the
+    paper's tied word2vec and the untied baseline included."""
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    models = [
+        "sgns",
+        "sgns-tied",
+        *config["spectral"]["targets"],
+        *config["dynamics"]["table_runs"],
+    ]
+    caption = " ".join((REPO / "workflow/report/table.rst").read_text().split())
+    assert [MODEL_LABELS[model] for model in models if MODEL_LABELS[model] not in caption] == []
 
 
 @pytest.mark.workflow

@@ -11,10 +11,12 @@ from conftest import REPO
 
 from qwemflow.corpus import read_articles
 from qwemflow.counts import cooccurrence_counts, count_pairs, merge_count_shards
+from qwemflow.dynamics import log_spaced_steps
 from qwemflow.evaluate import paper_protocol_analogies
 from qwemflow.spectral import load_word2vec
 from qwemflow.synthetic import SyntheticCorpus, synthetic_manifest
 from qwemflow.vocab import read_word_counts
+from qwemflow.word2vec import snapshot_words
 
 SETTINGS = yaml.safe_load((REPO / "config.yaml").read_text())["corpus"]["synthetic"]
 
@@ -130,12 +132,20 @@ def test_m_star_embeddings_solve_the_planted_analogies(synthetic_run):
 @pytest.mark.workflow
 def test_tied_word2vec_in_the_dag_solves_the_planted_analogies(synthetic_run):
     """The paper's word2vec (gensim's skip-gram, one matrix for words and contexts, from init
-    1e-12) learns the planted structure from the token stream."""
+    1e-12) learns the planted structure from the token stream, on the rule's 2 threads, and
+    records its states at exactly the word counts one worker would."""
     results, corpus = synthetic_run
     words, vectors = load_word2vec(results / "embeddings" / "V500_L16_d12" / "sgns-tied.txt")
+    total = 3 * sum(read_word_counts(results / "vocab" / "V500.tsv").values())
     with np.load(results / "dynamics" / "V500_L16_d12" / "word2vec-tied.npz") as run:
         assert run["tied"] and run["singular_values"][0, 0] < 1e-9
         np.testing.assert_allclose(vectors, run["snapshots"][-1], rtol=1e-6)
+        np.testing.assert_array_equal(run["words"], log_spaced_steps(total, 200))
+        assert list(run["snapshot_words"]) == [*snapshot_words(total, 25), total]
+    log = (
+        results.parent.parent / "logs/synthetic/embeddings/V500_L16_d12/sgns-tied.log"
+    ).read_text()
+    assert f"tied on 2 threads: {total} words trained" in log
     table = paper_protocol_analogies(words, vectors, corpus.analogy_sections()).set_index(
         "category"
     )

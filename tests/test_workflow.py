@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from importlib import metadata
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ from gensim.models import KeyedVectors
 from http_server import FileServer
 
 from qwemflow.corpus import read_articles
+from qwemflow.download import user_agent
 from qwemflow.evaluate import CATEGORY_NAMES, classic_protocol_analogies, read_similarity_pairs
 from qwemflow.sources import gensim_test_data
 from qwemflow.vocab import read_word_counts
@@ -123,6 +125,31 @@ def test_summary_records_the_commit_config_and_versions(default_run):
     assert {"qwemflow", "snakemake", "numpy", "gensim"} <= set(record["packages"])
     summary = (default_run / f"results/{setting}/summary.md").read_text()
     assert f"Code: `{head.stdout.strip()[:12]}`" in summary
+
+
+RULE = re.compile(r"^(?:rule|checkpoint) (\w+):\n((?:(?:    .*)?\n)*)", re.MULTILINE)
+
+
+def test_every_rule_with_a_job_has_a_log_and_a_benchmark_and_the_others_are_named():
+    """docs/usage.md: every rule that runs something has a log, a benchmark, threads, resources
+    and the conda env; the target rules it names run nothing and have none."""
+    rules = {}
+    for path in [REPO / "Snakefile", *sorted((REPO / "workflow/rules").glob("*.smk"))]:
+        rules.update(dict(RULE.findall(path.read_text())))
+    directives = ("log:", "benchmark:", "threads:", "resources:", "conda:")
+    runs = ("script:", "shell:", "run:", "notebook:", "wrapper:")
+    targets = sorted(name for name, body in rules.items() if not any(d in body for d in runs))
+    assert [
+        n
+        for n, body in rules.items()
+        if n not in targets and not all(f"\n    {d}" in f"\n{body}" for d in directives)
+    ] == []
+    assert all(not any(d in rules[name] for d in directives) for name in targets)
+    sentence = re.search(
+        r"The target rules (.*?) only name files",
+        " ".join((REPO / "docs/usage.md").read_text().split()),
+    )
+    assert sorted(re.findall(r"`(\w+)`", sentence.group(1))) == targets
 
 
 def test_imported_as_a_module_from_another_directory(tmp_path, small_run):
@@ -283,6 +310,38 @@ def test_checksum_mismatch_fails_the_run_and_keeps_nothing(tmp_path, bundled_dum
     files = workdir / "results/enwiki-mirror/raw/files"
     assert not (files / bad).exists() and not (files / f"{bad}.part").exists()
     assert (files / "enwiki-20261101-pages-articles-multistream1.xml-p1000p1999.bz2").exists()
+
+
+def test_downloads_name_their_operator_and_at_most_two_run_at_once(tmp_path, bundled_dump):
+    """Four dump parts on 4 cores, each transfer held open for a while: the server sees every
+    request carry qwemflow's version, URL and download.contact, and never more than
+    download.max_concurrent (2) connections at once; `--resources downloads=4` lifts the cap."""
+    make_dump_mirror(tmp_path / "mirror", bundled_dump, n_parts=4)
+    workdir = workflow_dir(tmp_path / "wf")
+    names = [
+        f"enwiki-20261101-pages-articles-multistream{n}.xml-p{n * 1000}p{n * 1000 + 999}.bz2"
+        for n in range(1, 5)
+    ]
+    targets = [f"results/enwiki-mirror/raw/files/{name}" for name in names]
+    with FileServer(tmp_path / "mirror") as server:
+        enwiki_config(workdir, server.url("").rstrip("/"), vocab_size=100)
+        config = yaml.safe_load((workdir / "config.yaml").read_text())
+        config["download"]["contact"] = "ops@example.org"
+        write_config(workdir, config)
+        server.delay = {f"enwiki/20261101/{name}": 2.0 for name in names}
+        run_snakemake(workdir, "--cores", "4", *targets)
+        capped, server.most_open = server.most_open, 0
+        # the targets first: --resources and --forcerun take every word after them
+        run_snakemake(
+            workdir, *targets, "--cores", "4", "--resources", "downloads=4", "--forcerun", *targets
+        )
+        uncapped = server.most_open
+        agents = {request.user_agent for request in server.requests}
+    assert (capped, uncapped) == (2, 4)
+    assert agents == {user_agent("ops@example.org")}
+    version = metadata.version("qwemflow")
+    assert f"qwemflow/{version} (" in user_agent("ops@example.org")
+    assert "ops@example.org" in user_agent("ops@example.org")
 
 
 def test_benchmark_table_and_figures(default_run):

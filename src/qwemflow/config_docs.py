@@ -28,7 +28,7 @@ config against `workflow/schemas/config.schema.yaml` before anything runs.
 |---|---|
 | `enwiki-paper.yaml` | the paper's configuration on a full English Wikipedia dump (downloaded) |
 | `wikiextractor-paper.yaml` | the same on your own WikiExtractor output (`corpus.local.paths`) |
-| `with-full-batch-sgns.yaml` | overlay: adds the tied word2vec's full-batch cross-check (3 to 5 h on 2 cores at V = 10,000, minutes on a GPU) |
+| `with-full-batch-sgns.yaml` | overlay: adds the tied word2vec's full-batch cross-check (3.3 to 5 h on 2 cores at V = 10,000; not timed on a GPU) |
 
 Every key follows, with its default in `config.yaml` (or the schema's default where
 `config.yaml` leaves it out). This page is generated from the schema by

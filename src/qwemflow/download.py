@@ -10,6 +10,11 @@ at most its expected size, else the size the server announces, else max_bytes, w
 (or, for listings, held in memory); an overall deadline over all attempts; and a minimum average
 rate over each window of rate_window seconds. Progress is logged every progress_seconds while
 bytes arrive, however few.
+
+Every request carries a User-Agent that names the tool, its version and where to find it, and the
+operator's contact from the config (download.contact), as Wikimedia's User-Agent policy requires
+of automated clients (https://meta.wikimedia.org/wiki/User-Agent_policy); dumps.wikimedia.org
+blocks requests with a missing or generic one.
 """
 
 from __future__ import annotations
@@ -19,18 +24,19 @@ import http.client
 import logging
 import os
 import re
+import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
 logger = logging.getLogger(__name__)
 
 BLOCK = 1 << 20
-# Wikimedia's robot policy asks clients to identify themselves.
-USER_AGENT = "qwemflow (+reproducible word2vec workflow)"
 ALGORITHMS = ("md5", "sha1", "sha256")
 PROGRESS_STEP = 5.0  # percent
 PROGRESS_SECONDS = 10.0
@@ -43,6 +49,52 @@ RATE_WINDOW = 120.0
 LISTING_BLOCK = 1 << 16
 
 T = TypeVar("T")
+
+
+# The package's project URLs (pyproject.toml, [project.urls]) that may name the workflow in the
+# User-Agent, the first present wins.
+PROJECT_URL_LABELS = ("Repository", "Source", "Homepage", "Paper")
+
+
+@cache
+def package_version() -> str:
+    """The installed qwemflow's version (its package metadata), else the source's __version__."""
+    try:
+        return metadata.version("qwemflow")
+    except metadata.PackageNotFoundError:
+        from . import __version__
+
+        return __version__
+
+
+@cache
+def project_url() -> str:
+    """The URL that identifies the workflow: the first of PROJECT_URL_LABELS in the installed
+    package's metadata, or "" when it has none of them."""
+    try:
+        entries = metadata.metadata("qwemflow").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return ""
+    urls = dict(entry.split(", ", 1) for entry in entries if ", " in entry)
+    return next((urls[label] for label in PROJECT_URL_LABELS if label in urls), "")
+
+
+def user_agent(contact: str = "") -> str:
+    """The User-Agent of every request, in the form Wikimedia's policy asks for:
+    `qwemflow/<version> (<project URL>; <operator contact>) Python-urllib/<version>`; contact is
+    the config's download.contact (an e-mail address or a web page), left out when empty."""
+    if any(character in contact for character in "\r\n()"):
+        raise ValueError(f"download.contact {contact!r}: no line breaks or parentheses")
+    details = "; ".join(part for part in (project_url(), contact.strip()) if part)
+    python = f"Python-urllib/{sys.version_info.major}.{sys.version_info.minor}"
+    return " ".join(
+        part
+        for part in (f"qwemflow/{package_version()}", details and f"({details})", python)
+        if part
+    )
+
+
+USER_AGENT = user_agent()  # without an operator contact
 
 
 class DownloadError(RuntimeError):
@@ -76,6 +128,7 @@ def download_options(settings: dict, kind: str = "file") -> dict:
         "deadline": settings.get("deadline_seconds", DEADLINE_SECONDS),
         "min_rate": 1000.0 * settings.get("min_kb_per_second", MIN_RATE / 1000.0),
         "rate_window": settings.get("rate_window_seconds", RATE_WINDOW),
+        "user_agent": user_agent(settings.get("contact") or ""),
     }
     if kind == "file":
         options["max_bytes"] = int(1e9 * settings.get("max_file_gb", MAX_FILE_BYTES / 1e9))
@@ -163,9 +216,9 @@ def file_digest(path, algorithm: str) -> str:
     return digest.hexdigest()
 
 
-def _open(url: str, timeout: float, headers: dict[str, str] | None = None):
+def _open(url: str, timeout: float, headers: dict[str, str] | None = None, agent: str = USER_AGENT):
     """The response to a GET; retryable failures become _Transient, other HTTP errors propagate."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
+    request = urllib.request.Request(url, headers={"User-Agent": agent, **(headers or {})})
     try:
         return urllib.request.urlopen(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
@@ -226,6 +279,7 @@ def fetch_text(
     deadline: float = DEADLINE_SECONDS,
     min_rate: float = MIN_RATE,
     rate_window: float = RATE_WINDOW,
+    user_agent: str = USER_AGENT,
 ) -> str:
     """GET a small text resource (e.g. a checksum listing) with the download retry policy, held in
     memory: more than max_bytes, announced or received, is a LimitExceeded naming the URL."""
@@ -234,7 +288,7 @@ def fetch_text(
     def attempt() -> str:
         clock.check(0)
         try:
-            response = _open(url, clock.socket_timeout(timeout))
+            response = _open(url, clock.socket_timeout(timeout), agent=user_agent)
         except urllib.error.HTTPError as exc:
             exc.close()
             raise DownloadError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
@@ -341,8 +395,10 @@ class _Transfer:
         max_bytes: int = MAX_FILE_BYTES,
         clock: _Clock | None = None,
         progress_seconds: float = PROGRESS_SECONDS,
+        user_agent: str = USER_AGENT,
     ):
         self.url, self.part, self.timeout, self.log = url, part, timeout, log
+        self.user_agent = user_agent
         self.expected, self.max_bytes, self.progress_seconds = (
             expected_size,
             max_bytes,
@@ -387,7 +443,9 @@ class _Transfer:
             self.part.write_bytes(b"")
         headers = {"Range": f"bytes={offset}-"} if offset else {}
         try:
-            response = _open(self.url, self.clock.socket_timeout(self.timeout), headers)
+            response = _open(
+                self.url, self.clock.socket_timeout(self.timeout), headers, self.user_agent
+            )
         except urllib.error.HTTPError as exc:
             exc.close()
             if exc.code == 416 and offset:
@@ -475,6 +533,7 @@ def download(
     min_rate: float = MIN_RATE,
     rate_window: float = RATE_WINDOW,
     progress_seconds: float = PROGRESS_SECONDS,
+    user_agent: str = USER_AGENT,
     log=None,
 ) -> Path:
     """Download url to dest, resuming, retrying and verifying; dest appears only when verified.
@@ -515,6 +574,7 @@ def download(
         max_bytes=max_bytes,
         clock=clock,
         progress_seconds=progress_seconds,
+        user_agent=user_agent,
     )
     log.info("%s: start -> %s", url, dest)
     _retrying(

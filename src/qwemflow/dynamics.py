@@ -63,13 +63,21 @@ def pair_weights(
     if reweighting == "unigram":
         return p_joint / outer, np.full_like(p_joint, psi)
     if reweighting == "word2vec":
-        ratio = subsample / p_word
-        keep = np.minimum(1.0, np.sqrt(ratio) + ratio)
+        keep = keep_probabilities(p_word, subsample)
         positive = p_joint * np.outer(keep, keep)
         noise = p_word**0.75 / (p_word**0.75).sum()
         negative = psi * np.outer(positive.sum(axis=1), noise)
         return positive, (negative + negative.T) / 2
     raise ValueError(f"unknown reweighting {reweighting!r}; use one of {', '.join(REWEIGHTINGS)}")
+
+
+def keep_probabilities(p_word: np.ndarray, subsample: float) -> np.ndarray:
+    """word2vec's subsampling: word i is kept with probability min(1, sqrt(t/P(i)) + t/P(i));
+    sample 0 keeps every word, as in gensim."""
+    if subsample == 0:
+        return np.ones_like(p_word)
+    ratio = subsample / p_word
+    return np.minimum(1.0, np.sqrt(ratio) + ratio)
 
 
 def _sigmoid(x, xp):

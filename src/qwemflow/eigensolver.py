@@ -82,8 +82,9 @@ def all_eigenpairs(matrix) -> tuple[Any, Any]:
 
 def few_enough_for_lanczos(size: int, k: int) -> bool:
     """Whether k eigenpairs are a small enough share of a size x size matrix for block Lanczos,
-    whose basis grows to about 7 (k + BUFFER) columns: near the edge it costs about what a full
-    eigh does (V = 10,000 on 2 cores: the top 400 in 113 s, all 10,000 in 114 s)."""
+    whose basis grows to about 7 (k + BUFFER) columns: at the edge it costs about what LAPACK's
+    subset solver does (V = 5,000, k = 200 on 2 cores: 5.7-8.0 s against 5.3-10.2 s;
+    bench/README.md, "Eigensolver")."""
     return 16 * (k + BUFFER) <= size
 
 

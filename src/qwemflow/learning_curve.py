@@ -7,15 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from qwemflow.clock import word2vec_time
 from qwemflow.evaluate import paper_protocol_analogies
 from qwemflow.theory import embedding_at, squared_singular_values
-
-
-def word2vec_time_unit(trajectory) -> float:
-    """word2vec's time unit (it has no closed-form tau_1): the words trained on when s_1^2 first
-    reaches half its final value."""
-    s1 = trajectory["singular_values"][:, 0] ** 2
-    return float(trajectory["words"][np.argmax(s1 >= s1[-1] / 2)])
 
 
 def modes_learned(squared: np.ndarray, final: np.ndarray) -> int:
@@ -39,12 +33,12 @@ def learning_curves(words, sections, qwem: dict, mstar_vectors: np.ndarray, word
     """Long table (curve, t_over_tau1, accuracy, n_questions, modes_learned) of three curves:
     'theory' (the closed form of the QWEM run at every time of the other two from QWEM's first
     on), 'qwem' (its
-    snapshots, in its tau_1) and 'word2vec' (the tied model's snapshots, in its time unit: the
-    words trained on when s_1^2 reaches half its final value).
+    snapshots, in its tau_1) and 'word2vec' (the tied model's snapshots, on the theory's clock in
+    units of its own tau_1: clock.word2vec_time).
 
     qwem: a dynamics run with snapshots (eigenvalues, learning_rate, u0, tau1, snapshot_steps,
     snapshots, singular_values); word2vec: the tied model's trajectory (words, singular_values,
-    snapshot_words, snapshots)."""
+    snapshot_words, snapshots) with its clock."""
     dim = qwem["snapshots"].shape[2]
     vectors = mstar_vectors[:, :dim]
     tau1 = float(qwem["tau1"])
@@ -69,7 +63,7 @@ def learning_curves(words, sections, qwem: dict, mstar_vectors: np.ndarray, word
         ]
 
     qwem_times = qwem["snapshot_steps"] / tau1
-    word2vec_times = word2vec["snapshot_words"] / word2vec_time_unit(word2vec)
+    word2vec_times = word2vec_time(word2vec, word2vec["snapshot_words"])
     rows = snapshot_rows("qwem", qwem_times, qwem["snapshots"], qwem["singular_values"][-1])
     rows += snapshot_rows(
         "word2vec", word2vec_times, word2vec["snapshots"], word2vec["singular_values"][-1]

@@ -12,7 +12,7 @@ from matplotlib.cm import ScalarMappable  # noqa: E402
 from matplotlib.colors import BoundaryNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from qwemflow.learning_curve import word2vec_time_unit  # noqa: E402
+from qwemflow.clock import word2vec_rise, word2vec_time  # noqa: E402
 from qwemflow.summary import table_cell  # noqa: E402
 
 
@@ -100,12 +100,12 @@ def singular_value_curves(trajectory: dict, modes: int, kind: str) -> pd.DataFra
     """Long table (row, init, mode, t_over_tau1, s2) of one run's measured or theoretical s_k^2.
 
     kind: 'qwem' and 'theory' read a dynamics run (steps in units of its theory tau_1);
-    'word2vec' reads the gensim trajectory, whose time unit is the number of words trained on
-    when s_1^2 first reaches half its final value (word2vec has no closed-form tau_1).
+    'word2vec' reads the gensim trajectory: on the theory's clock in units of its own tau_1 when
+    it carries its clock (the tied model), else in its own unit (clock.word2vec_time).
     """
     if kind == "word2vec":
         s2 = trajectory["singular_values"][:, :modes] ** 2
-        steps, unit = trajectory["words"].astype(float), word2vec_time_unit(trajectory)
+        steps, unit = word2vec_time(trajectory, trajectory["words"]), 1.0
     else:
         s2 = (
             trajectory["theory_squared"][:, :modes]
@@ -132,8 +132,10 @@ def fig2_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
 
     As in the paper, measured curves are solid and the closed-form theory dotted, one colour per
     mode k (named by the colorbar): the QWEM panels carry the theory of the same run dotted over
-    the measured curves; the theory row shows it alone. word2vec has no closed form (and its own
-    time unit), so its panels carry no theory.
+    the measured curves; the theory row shows it alone. word2vec has no closed form: the tied
+    model's panel is on the theory's clock in units of its own linearization's tau_1, each mode's
+    predicted half-time ticked on its lower edge (rows 'word2vec-rise'); the untied baseline,
+    from gensim's large init, is in its own unit (words at half of s_1^2's final value).
     """
     rows = ["word2vec", "qwem", "theory"]
     inits = sorted(set(curves["init"]), key=float, reverse=True)  # large init first
@@ -147,6 +149,10 @@ def fig2_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
     )
     n_modes = int(curves["mode"].max()) if not curves.empty else 1
     colour, mappable = mode_colours(n_modes)
+    # from 0.5 tau_1 as the paper, or earlier where the tied word2vec's first modes rise
+    tied = curves[(curves["row"] == "word2vec") & (curves["init"] == inits[-1])]
+    rising = tied[tied["s2"] > 0.01 * tied["s2"].max()]
+    left = min(0.5, float(rising["t_over_tau1"].min())) if not rising.empty else 0.5
     layers = {
         "word2vec": [("word2vec", "-")],
         "qwem": [("qwem", "-"), ("theory", ":")],
@@ -175,14 +181,17 @@ def fig2_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
                         linestyle=style,
                         linewidth=1.6 if style == ":" else 1.3,
                     )
+            if row == "word2vec":
+                for rise in here[here["row"] == "word2vec-rise"].itertuples():
+                    ax.axvline(rise.t_over_tau1, ymax=0.08, color=colour(rise.mode), linewidth=1.2)
             ax.set_xscale("log")
-            ax.set_xlim(0.5, 30)
+            ax.set_xlim(left, 30)
             # the untied baseline from gensim's own init (init_sz ~ 0.04 at d = 50) in the
             # large-init column, the paper's tied word2vec in the small-init one
             word2vec = (
-                f"word2vec (tied), init {init}"
+                f"word2vec (tied), init {init}; predicted rises ticked"
                 if j == len(inits) - 1
-                else "word2vec (untied, gensim's own init)"
+                else "word2vec (untied, gensim's init; own time unit)"
             )
             names = {
                 "word2vec": word2vec,
@@ -238,10 +247,24 @@ def is_dynamics_run(trajectory) -> bool:
 
 def word2vec_curves(trajectory: dict, modes: int) -> pd.DataFrame:
     """singular_value_curves of a word2vec trajectory, row 'word2vec': gensim's recording, or a
-    dynamics run of tied-weight SGNS (the paper's own word2vec) in units of its tau_1."""
+    dynamics run of tied-weight SGNS (the paper's own word2vec) in units of its tau_1. A gensim
+    recording on the theory's clock adds rows 'word2vec-rise': each mode's predicted half-time
+    (s2 empty), which Figure 2 marks."""
     if is_dynamics_run(trajectory):
         return singular_value_curves(trajectory, modes, "qwem").assign(row="word2vec")
-    return singular_value_curves(trajectory, modes, "word2vec")
+    curves = singular_value_curves(trajectory, modes, "word2vec")
+    if "pairs" not in trajectory:
+        return curves
+    n = min(modes, len(trajectory["eigenvalues"]))
+    rise = pd.DataFrame(
+        {
+            "row": "word2vec-rise",
+            "mode": np.arange(1, n + 1),
+            "t_over_tau1": word2vec_rise(trajectory, n),
+            "s2": np.nan,
+        }
+    )
+    return pd.concat([curves, rise], ignore_index=True)
 
 
 def fig1_tables(
@@ -286,9 +309,14 @@ def fig1_tables(
             ).assign(row="word2vec")
         )
     else:
-        unit = word2vec_time_unit(word2vec)
         if word2vec_loss is not None:
-            curves.append(loss(word2vec_loss["words"] / unit, word2vec_loss["loss"], "word2vec"))
+            curves.append(
+                loss(
+                    word2vec_time(word2vec, word2vec_loss["words"]),
+                    word2vec_loss["loss"],
+                    "word2vec",
+                )
+            )
         recorded = word2vec["snapshot_words"]
         chosen = [
             int(np.argmin(np.abs(np.log(recorded / (share * recorded[-1])))))
@@ -299,7 +327,7 @@ def fig1_tables(
                 word2vec["snapshots"][chosen],
                 ["word2vec 1%", "word2vec 10%", "word2vec end"],
                 words,
-                recorded[chosen] / unit,
+                word2vec_time(word2vec, recorded[chosen]),
             ).assign(row="word2vec")
         )
     curves = pd.concat(curves, ignore_index=True)[["row", "kind", "mode", "t_over_tau1", "value"]]
@@ -475,9 +503,38 @@ def learning_curve_figure(curves: pd.DataFrame, title: str) -> plt.Figure:
     top.set_ylabel("Google analogies (paper protocol), %")
     top.legend(loc="upper left", fontsize=9)
     bottom.set_ylabel("modes learned")
-    bottom.set_xlabel(r"$t/\tau_1$ (word2vec: its own unit)")
+    bottom.set_xlabel(r"$t/\tau_1$, each model's own $\tau_1$ on the theory's clock")
     bottom.set_xscale("log")
     n_questions = int(curves["n_questions"].max())
     top.set_title(f"{title}\n{n_questions:,} questions", fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def rise_times_figure(table: pd.DataFrame, title: str) -> plt.Figure:
+    """Half-time of each mode against k, a colour per model: measured points, the prediction of
+    its linearization at W = 0 a line; on the theory's clock (left) and over its own mode 1's
+    (right, which sets models with different targets side by side)."""
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4.4))
+    colours = plt.get_cmap("tab10")
+    for i, (model, rows) in enumerate(table.groupby("model", sort=False)):
+        for ax, suffix in zip(axes, ("", "_over_mode1"), strict=True):
+            ax.plot(rows["mode"], rows[f"predicted{suffix}"], color=colours(i % 10), linewidth=1.2)
+            ax.plot(
+                rows["mode"],
+                rows[f"measured{suffix}"],
+                "o",
+                markersize=3,
+                color=colours(i % 10),
+                label=model if suffix else None,
+            )
+    for ax in axes:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("mode k")
+    axes[0].set_ylabel("half-time t (gradient-flow time)")
+    axes[1].set_ylabel("half-time / mode 1's")
+    axes[1].legend(fontsize=7)
+    figure.suptitle(title, fontsize=10)
     figure.tight_layout()
     return figure

@@ -10,6 +10,8 @@ logistic in tau = 2 eta t,
 A discrete step multiplies a small mode by (1 + eta lambda_k)^2, not e^{2 eta lambda_k}, so the
 growth exponent used here is t * 2 ln(1 + eta lambda_k) (t in steps), which tends to the
 continuous one as eta -> 0 and keeps the theory exact in the growth phase at any step size.
+A learning rate of None means continuous time: t is the gradient flow's own time (qwemflow.clock)
+and the exponent is 2 lambda_k t.
 """
 
 from __future__ import annotations
@@ -18,13 +20,18 @@ import numpy as np
 import pandas as pd
 
 
-def growth_rates(eigenvalues: np.ndarray, learning_rate: float) -> np.ndarray:
-    """Per-step exponential growth rate of each small mode: 2 ln(1 + eta lambda_k)."""
-    return 2 * np.log1p(learning_rate * np.asarray(eigenvalues, dtype=np.float64))
+def growth_rates(eigenvalues: np.ndarray, learning_rate: float | None) -> np.ndarray:
+    """Per-step exponential growth rate of each small mode: 2 ln(1 + eta lambda_k); per unit of
+    time, 2 lambda_k, when learning_rate is None."""
+    lam = np.asarray(eigenvalues, dtype=np.float64)
+    return 2 * lam if learning_rate is None else 2 * np.log1p(learning_rate * lam)
 
 
 def squared_singular_values(
-    steps: np.ndarray, eigenvalues: np.ndarray, learning_rate: float, u0: float | np.ndarray
+    steps: np.ndarray,
+    eigenvalues: np.ndarray,
+    learning_rate: float | None,
+    u0: float | np.ndarray,
 ) -> np.ndarray:
     """u_k(t) for every step t (rows) and positive eigenvalue lambda_k (columns); u0 is shared or one per mode."""
     lam = np.asarray(eigenvalues, dtype=np.float64)
@@ -34,7 +41,9 @@ def squared_singular_values(
     return 1.0 / (decay / u0 + (1.0 - decay) / lam)
 
 
-def half_time(eigenvalues: np.ndarray, learning_rate: float, u0: float | np.ndarray) -> np.ndarray:
+def half_time(
+    eigenvalues: np.ndarray, learning_rate: float | None, u0: float | np.ndarray
+) -> np.ndarray:
     """Step at which u_k reaches lambda_k / 2: solving the logistic, e^{g t} = lambda / u0 - 1."""
     lam = np.asarray(eigenvalues, dtype=np.float64)
     return np.log(lam / u0 - 1.0) / growth_rates(lam, learning_rate)
@@ -49,7 +58,7 @@ def mode_agreement(
     steps: np.ndarray,
     measured: np.ndarray,
     eigenvalues: np.ndarray,
-    learning_rate: float,
+    learning_rate: float | None,
     u0: np.ndarray,
 ) -> pd.DataFrame:
     """Per mode k: when s_k^2 crossed lambda_k/2 (linear interpolation between recorded steps)

@@ -14,6 +14,7 @@ from qwemflow.eigensolver import few_enough_for_lanczos
 from qwemflow.runtime import dynamics_minutes, gensim_minutes
 from qwemflow.sources import is_local, local_path, read_manifest
 from qwemflow.vocab import read_word_counts
+from qwemflow.word2vec import SLICE_WORDS
 
 validate(config, schema="../schemas/config.schema.yaml")
 check_compute(config["compute"])
@@ -220,6 +221,7 @@ def fig2_runs(wildcards):
         "large": f"{base}/{fig2['large_init_run']}.npz",
         "word2vec": f"{base}/word2vec.npz",
         "word2vec_small": fig1_word2vec(wildcards),
+        "clock": word2vec_clock(wildcards),
     }
 
 
@@ -228,6 +230,14 @@ def fig1_word2vec(wildcards):
     tied gensim model's."""
     run = config["figures"]["word2vec_run"] or "word2vec-tied"
     return f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}/{run}.npz"
+
+
+def word2vec_clock(wildcards):
+    """The tied word2vec's clock (word2vec_modes), which puts it on the theory's time wherever
+    Figures 1 and 2 draw it; none when figures.word2vec_run draws a dynamics run instead."""
+    if config["figures"]["word2vec_run"] is not None:
+        return []
+    return f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}/word2vec-tied-clock.npz"
 
 
 def fig1_word2vec_loss(wildcards):
@@ -249,12 +259,19 @@ def snapshot_times(run):
 
 
 def word2vec_mem_mb(wildcards, input):
-    """One part's ids at a time, plus gensim's two V x d matrices and the recorded snapshots."""
+    """One part's ids at a time and one slice of the stream (its ids, sentence starts and text),
+    plus gensim's two V x d matrices."""
     return (
         1500
         + int(4 * max_mb(input.tokens))
+        + int(SLICE_WORDS * 24 / 1e6)
         + int(6 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6)
     )
+
+
+def word2vec_disk_mb(wildcards):
+    """One slice's corpus files (a fixed-width key and a space a word, as many filler tokens)."""
+    return 100 + int(SLICE_WORDS * 2 * (len(wildcards.V) + 1) / 1e6)
 
 
 def snapshots_mb(wildcards, snapshots):
@@ -264,13 +281,19 @@ def snapshots_mb(wildcards, snapshots):
 
 def word2vec_runtime(block):
     """Minutes for a gensim job of config `block`, from its in-vocabulary tokens (the vocabulary's
-    counts) and settings (qwemflow.runtime)."""
+    counts), settings and threads, more on each retry (qwemflow.runtime)."""
 
-    def runtime(wildcards, input):
+    def runtime(wildcards, input, threads, attempt):
         tokens = sum(read_word_counts(input.vocab).values()) if os.path.exists(input.vocab) else 0
         settings = config[block]
         return gensim_minutes(
-            tokens, settings["epochs"], int(wildcards.L), settings["negative"], int(wildcards.d)
+            tokens,
+            settings["epochs"],
+            int(wildcards.L),
+            settings["negative"],
+            int(wildcards.d),
+            threads,
+            attempt,
         )
 
     return runtime

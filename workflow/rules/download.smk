@@ -1,10 +1,26 @@
 # Corpus manifest (part files, URLs, published checksums) and verified downloads.
 
+from snakemake.logging import logger
+
 
 # Downloads run where Snakemake runs (on a cluster: the login node, which has internet).
 localrules:
     corpus_manifest,
     download_part,
+
+
+# Each job that downloads (here and men_dataset) holds one unit of the resource `downloads`, whose
+# total is download.max_concurrent (Wikimedia's robot policy asks automated clients for few
+# transfers at once). Global resources bound local rules too, under any executor; a total given
+# on the command line or in a profile (`--resources downloads=N`) takes precedence.
+if "downloads" not in workflow.global_resources:
+    workflow.register_resource("downloads", config["download"]["max_concurrent"])
+if config["corpus"]["source"] == "enwiki" and not config["download"]["contact"]:
+    logger.warning(
+        "download.contact is empty: dumps.wikimedia.org blocks automated requests whose User-Agent"
+        " gives no way to contact their operator; set it, e.g."
+        " --config 'download={contact: you@example.org}' (docs/usage.md, 'Downloads')"
+    )
 
 
 checkpoint corpus_manifest:
@@ -23,6 +39,7 @@ checkpoint corpus_manifest:
     resources:
         mem_mb=500,
         runtime=10,
+        downloads=1,
     params:
         # Only what defines the part list: editing another source's block, or retry settings,
         # must not invalidate (and so delete) gigabytes of verified downloads.
@@ -50,5 +67,6 @@ rule download_part:
     resources:
         mem_mb=500,
         runtime=240,
+        downloads=1,
     script:
         "../scripts/download_part.py"

@@ -19,6 +19,7 @@ rule men_dataset:
     resources:
         mem_mb=500,
         runtime=10,
+        downloads=1,  # download.max_concurrent (download.smk)
     params:
         men=config["evaluate"]["men"],
     script:

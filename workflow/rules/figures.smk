@@ -70,6 +70,7 @@ rule figures:
         f"results/{CORPUS}/figures/{SETTING}/learning_curve.png",
         f"results/{CORPUS}/figures/{SETTING}/fig1.png",
         f"results/{CORPUS}/figures/{SETTING}/ablation.png",
+        f"results/{CORPUS}/figures/{SETTING}/rise_times.png",
         rules.linear.input,
 
 
@@ -139,6 +140,7 @@ rule fig1_data:
         qwem=lambda wildcards: fig2_runs(wildcards)["small"],
         word2vec=fig1_word2vec,
         word2vec_loss=fig1_word2vec_loss,
+        clock=word2vec_clock,
         vocab="results/{corpus}/vocab/V{V}.tsv",
     output:
         curves="results/{corpus}/figures/V{V}_L{L}_d{d}/fig1_curves.csv",
@@ -256,6 +258,7 @@ rule learning_curve_data:
     input:
         qwem=lambda wildcards: f"results/{wildcards.corpus}/dynamics/V{wildcards.V}_L{wildcards.L}_d{wildcards.d}/{config['learning_curve']['run']}.npz",
         word2vec="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied.npz",
+        clock="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied-clock.npz",
         mstar="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
         vocab="results/{corpus}/vocab/V{V}.tsv",
     output:
@@ -305,3 +308,40 @@ rule learning_curve:
         },
     script:
         "../scripts/plot_learning_curve.py"
+
+
+rule rise_times:
+    """Half-time against k for every model of the run, measured and predicted, on one clock."""
+    input:
+        modes=expand(
+            "results/{{corpus}}/dynamics/V{{V}}_L{{L}}_d{{d}}/modes/{run}.csv",
+            run=config["dynamics"]["runs"],
+        ),
+        runs=expand(
+            "results/{{corpus}}/dynamics/V{{V}}_L{{L}}_d{{d}}/{run}.npz",
+            run=config["dynamics"]["runs"],
+        ),
+        word2vec="results/{corpus}/dynamics/V{V}_L{L}_d{d}/modes/word2vec-tied.csv",
+    output:
+        csv="results/{corpus}/figures/V{V}_L{L}_d{d}/rise_times.csv",
+        pdf="results/{corpus}/figures/V{V}_L{L}_d{d}/rise_times.pdf",
+        png=report(
+            "results/{corpus}/figures/V{V}_L{L}_d{d}/rise_times.png",
+            category="Dynamics",
+            caption="../report/rise_times.rst",
+        ),
+    log:
+        "logs/{corpus}/figures/V{V}_L{L}_d{d}/rise_times.log",
+    benchmark:
+        "benchmarks/{corpus}/figures/V{V}_L{L}_d{d}/rise_times.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        runs=list(config["dynamics"]["runs"]),
+        style=config["figures"]["style"],
+    script:
+        "../scripts/rise_times.py"

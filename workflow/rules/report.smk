@@ -39,9 +39,10 @@ rule results_summary:
     input:
         table="results/{corpus}/eval/V{V}_L{L}_d{d}/table.csv",
         eigenfeatures="results/{corpus}/spectra/V{V}_L{L}/mstar_eigenfeatures.csv",
+        # every dynamics run's modes and the tied word2vec's, on the theory's clock
         modes=expand(
             "results/{{corpus}}/dynamics/V{{V}}_L{{L}}_d{{d}}/modes/{run}.csv",
-            run=config["dynamics"]["runs"],
+            run=[*config["dynamics"]["runs"], "word2vec-tied"],
         ),
         # the paper's word2vec, whose learned subspace the summary compares with M*'s
         word2vec="results/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns-tied.txt",
@@ -71,12 +72,12 @@ rule results_summary:
         ENV
     threads: 1
     resources:
-        # M*'s eigenvectors are read whole (up to V x V) to take the top few
-        mem_mb=lambda wildcards, input: dense_mem_mb(wildcards, copies=1)
-        + int(3 * mb(input.tokens)),
+        # M*'s eigenvectors are read whole (up to V x V) to take the top few; of the token files
+        # only the article offsets (8 bytes an article)
+        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=1) + 200,
         runtime=10,
     params:
-        runs=list(config["dynamics"]["runs"]),
+        runs=[*config["dynamics"]["runs"], "word2vec-tied"],
     script:
         "../scripts/results_summary.py"
 

@@ -13,13 +13,14 @@ rule word2vec:
         "logs/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.log",
     benchmark:
         "benchmarks/{corpus}/embeddings/V{V}_L{L}_d{d}/sgns.tsv"
-    # the longest single jobs: started first, so that the dense stages fill the other cores
+    # the longest jobs: started first, so that the dense stages fill the cores they leave
     priority: 1
     conda:
         ENV
     threads: config["word2vec"]["workers"]
     resources:
         mem_mb=word2vec_mem_mb,
+        disk_mb=word2vec_disk_mb,
         runtime=word2vec_runtime("word2vec"),
     params:
         settings=config["word2vec"],
@@ -48,6 +49,7 @@ rule tied_word2vec:
     resources:
         mem_mb=lambda wildcards, input: word2vec_mem_mb(wildcards, input)
         + snapshots_mb(wildcards, config["tied_word2vec"]["snapshots"]),
+        disk_mb=word2vec_disk_mb,
         runtime=word2vec_runtime("tied_word2vec"),
     params:
         settings=config["tied_word2vec"],
@@ -82,3 +84,32 @@ rule tied_word2vec_loss:
         sample=config["tied_word2vec"]["sample"],
     script:
         "../scripts/tied_word2vec_loss.py"
+
+
+rule word2vec_modes:
+    """The tied word2vec on the theory's clock: its modes' half-times against the linearization
+    of its own loss and weights (qwemflow.clock), the same columns as the dynamics runs'."""
+    input:
+        counts="results/{corpus}/counts/V{V}_L{L}.npz",
+        tokens=part_files("results/{corpus}/tokens/V{V}/{part}.npz"),
+        trajectory="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied.npz",
+        spectrum="results/{corpus}/spectra/V{V}_L{L}/mstar.npz",
+    output:
+        modes="results/{corpus}/dynamics/V{V}_L{L}_d{d}/modes/word2vec-tied.csv",
+        clock="results/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied-clock.npz",
+    log:
+        "logs/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied-modes.log",
+    benchmark:
+        "benchmarks/{corpus}/dynamics/V{V}_L{L}_d{d}/word2vec-tied-modes.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        # the counts of the subsampled stream beside the statistics, one part's ids at a time
+        mem_mb=lambda wildcards, input: dense_mem_mb(wildcards, copies=8)
+        + int(4 * max_mb(input.tokens)),
+        runtime=lambda wildcards, input: 10 + int(mb(input.tokens) // 100),
+    params:
+        settings=config["tied_word2vec"],
+    script:
+        "../scripts/word2vec_modes.py"

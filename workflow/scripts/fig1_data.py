@@ -4,6 +4,7 @@ embedding snapshots of each on principal directions 1 and 3."""
 import numpy as np
 import pandas as pd
 
+from qwemflow.clock import load_on_clock
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
 from qwemflow.plots import fig1_tables
@@ -13,8 +14,8 @@ log = log_to(snakemake.log[0])
 words = list(read_word_counts(snakemake.input.vocab))
 with np.load(snakemake.input.qwem) as run:
     qwem = dict(run)
-with np.load(snakemake.input.word2vec) as run:
-    word2vec = dict(run)
+# the tied model on the theory's clock (qwemflow.clock.word2vec_time)
+word2vec = load_on_clock(snakemake.input.word2vec, snakemake.input.clock)
 # the tied gensim model's expected loss at its snapshots (a dynamics run records its own)
 word2vec_loss = (
     pd.read_csv(snakemake.input.word2vec_loss) if snakemake.input.word2vec_loss else None

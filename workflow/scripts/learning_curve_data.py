@@ -3,6 +3,7 @@ embedding, the QWEM run's W and the tied word2vec's snapshots."""
 
 import numpy as np
 
+from qwemflow.clock import load_on_clock
 from qwemflow.evaluate import read_analogy_sections
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
@@ -15,8 +16,8 @@ words = list(read_word_counts(snakemake.input.vocab))
 sections = read_analogy_sections(gensim_test_data("questions-words.txt"))
 with np.load(snakemake.input.qwem) as run:
     qwem = dict(run)
-with np.load(snakemake.input.word2vec) as run:
-    word2vec = dict(run)
+# the tied model on the theory's clock (qwemflow.clock.word2vec_time)
+word2vec = load_on_clock(snakemake.input.word2vec, snakemake.input.clock)
 with np.load(snakemake.input.mstar) as spectrum:
     vectors = spectrum["vectors"]
 curves = learning_curves(words, sections, qwem, vectors, word2vec)

@@ -5,6 +5,7 @@ benchmark cannot sink the table. A checksum mismatch stays an error."""
 import csv
 import tempfile
 
+from qwemflow.download import user_agent
 from qwemflow.evaluate import optional_similarity_pairs
 from qwemflow.files import atomic_output
 from qwemflow.jobs import log_to
@@ -22,6 +23,7 @@ with tempfile.TemporaryDirectory() as scratch:
         retries=1,
         backoff=1.0,
         timeout=snakemake.config["download"]["timeout_seconds"],
+        user_agent=user_agent(snakemake.config["download"]["contact"]),
     )
 if reason:
     log.warning("MEN is unavailable, so it is left out of the benchmarks: %s", reason)
