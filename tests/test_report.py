@@ -115,6 +115,7 @@ CAPTIONED = {
     "fig1": f"{FIGURES}/fig1.png",
     "fig2": f"{FIGURES}/fig2.png",
     "learning_curve": f"{FIGURES}/learning_curve.png",
+    "rise_times": f"{FIGURES}/rise_times.png",
     "overlap": f"{FIGURES}/overlap.png",
     "fig4": f"{SAMPLE}/figures/V2000_L16/fig4.png",
     "corpus": f"{SAMPLE}/summary/{SETTING}/corpus.csv",
@@ -173,6 +174,7 @@ def test_captions_print_what_the_jobs_used(default_run):
     word2vec's sample (1e-4), not the untied baseline's (1e-3)."""
     captions = report_captions(default_run / "results/report.html")
     config = yaml.safe_load((default_run / "config.yaml").read_text())
+    results = default_run / SAMPLE
     ablation = captions[CAPTIONED["ablation"]]
     # the two samples differ in the default config, so printing the wrong key would show
     assert config["word2vec"]["sample"] != config["tied_word2vec"]["sample"]
@@ -189,11 +191,19 @@ def test_captions_print_what_the_jobs_used(default_run):
         assert number_after(line, "init") == float(logged["init"])
         assert number_after(line, "learning rate") == float(logged["lr"])
         assert number_after(line, "the") == int(logged["words"])  # its top_words
-    # Figures 1 and 2: QWEM's runs as they logged them; the tied word2vec as gensim logged it
+    # Figures 1 and 2 and the rise times: QWEM's runs as they logged them; the tied word2vec's
+    # epochs from the words its trajectory trained on (epochs x the corpus's in-vocabulary
+    # tokens), its other settings as the provenance record holds the config the rules read
     fig2_runs = config["figures"]["fig2"]
-    tied_log = (default_run / f"logs/enwiki-sample/embeddings/{SETTING}/sgns-tied.log").read_text()
-    gensim_used = dict(re.findall(r"\b(sample|negative)=(\S+)", tied_log))
-    epochs = 1 + max(int(epoch) for epoch in re.findall(r"EPOCH (\d+):", tied_log))
+    record = json.loads((results / f"summary/{SETTING}/provenance.json").read_text())
+    tied = record["config"]["tied_word2vec"]
+    with np.load(results / f"dynamics/{SETTING}/word2vec-tied.npz") as trajectory:
+        trained = int(trajectory["words"][-1])
+    in_vocabulary = sum(
+        int(line.split("\t")[1]) for line in (results / "vocab/V2000.tsv").read_text().splitlines()
+    )
+    assert trained % in_vocabulary == 0
+    epochs = trained // in_vocabulary
     for name in ("fig1", "fig2"):
         caption = captions[CAPTIONED[name]]
         small = dynamics_log_line(default_run, fig2_runs["small_init_run"])
@@ -203,9 +213,15 @@ def test_captions_print_what_the_jobs_used(default_run):
         ) == float(small["init"])
         assert number_after(caption, "learning rate") == float(small["lr"])
         assert number_after(caption, "tied gensim,") == epochs
-        assert number_after(caption, "with negative") == float(gensim_used["negative"])
-        assert number_after(caption, "and sample") == float(gensim_used["sample"])
-        assert number_after(caption, "and sample \\S+ from init") == config["tied_word2vec"]["init"]
+        assert number_after(caption, "with negative") == tied["negative"]
+        assert number_after(caption, "and sample") == tied["sample"]
+        assert number_after(caption, "and sample \\S+ from init") == tied["init"]
+    rise = captions[CAPTIONED["rise_times"]]
+    assert number_after(rise, "negative =") == tied["negative"]
+    assert number_after(rise, "sample =") == tied["sample"]
+    assert number_after(rise, "init") == tied["init"]
+    assert number_after(rise, "alpha =") == tied["alpha"]
+    assert number_after(rise, "sample = \\S+") == epochs
     fig2 = captions[CAPTIONED["fig2"]]
     large = dynamics_log_line(default_run, fig2_runs["large_init_run"])
     assert number_after(fig2, "large init: run \\S+, init") == float(large["init"])
@@ -284,6 +300,9 @@ def test_captions_follow_the_config_keys_they_print(default_run, tmp_path):
         assert number_after(caption, "with negative") == 3
         assert number_after(caption, "and sample") == 2.5e-4
     assert number_after(captions[CAPTIONED["fig2"]], "d = 50,") == 6
+    rise = captions[CAPTIONED["rise_times"]]
+    assert number_after(rise, "sample =") == 2.5e-4 and number_after(rise, "negative =") == 3
+    assert number_after(rise, "sample = \\S+") == 12
     assert number_after(captions[CAPTIONED["learning_curve"]], "W kept at") == 7
     assert number_after(captions[CAPTIONED["learning_curve"]], "learning rate") == 0.05
     assert number_after(captions[CAPTIONED["fig4"]], "up to") == 300
