@@ -1,20 +1,22 @@
 """Shared fixtures: the bundled real dump and the DAG runs that tests read (the default DAG end to
-end and again with MEN refused, the small test config's table, locally and on a SLURM cluster,
-its scale study, the synthetic corpus, a V = 5,000 spectrum, the corpus sources and an enwiki
-mirror), each run once, in the background, from the start of the session (or as soon as the run
-it starts from ends), while the tests that need none of them run; and the report test's browser,
-started the same way."""
+end and again with MEN refused, the small test config's table with MEN served, locally and on a
+SLURM cluster, its scale study, its counts killed twice and resumed, the synthetic corpus, a
+V = 5,000 spectrum, the corpus sources and an enwiki mirror), each run once, in the background,
+from the start of the session (or as soon as the run it starts from ends), while the tests that
+need none of them run; and the report test's browser, started the same way."""
 
 from __future__ import annotations
 
 import bz2
 import hashlib
+import io
 import itertools
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import threading
 import time
 import zipfile
@@ -126,6 +128,60 @@ def small_workflow_dir(path: Path) -> Path:
     return path
 
 
+# A small MEN in the real archive's layout (MEN.tar.gz holding MEN/MEN_dataset_natural_form_full,
+# one "word1 word2 score" line a pair, scores on MEN's 0 to 50 scale): pairs of words that the
+# small run keeps, each score its own, and two pairs of words it does not keep (coverage).
+MEN_PAIRS = (
+    ("animal", "animals", 48.0),
+    ("country", "countries", 47.0),
+    ("metal", "metals", 46.0),
+    ("war", "army", 45.0),
+    ("war", "military", 44.0),
+    ("water", "sea", 42.0),
+    ("water", "river", 41.0),
+    ("animal", "species", 40.0),
+    ("moon", "space", 35.0),
+    ("philosophy", "science", 32.0),
+    ("music", "art", 30.0),
+    ("oil", "water", 25.0),
+    ("god", "earth", 20.0),
+    ("alaska", "alabama", 18.0),
+    ("film", "acid", 3.0),
+    ("zebra", "stair", 2.0),
+    ("sunlight", "xylophone", 1.0),
+)
+MEN_MEMBER = "MEN/MEN_dataset_natural_form_full"
+_MEN_ARCHIVE_LOCK = threading.Lock()  # the runs that serve it are prepared side by side
+
+
+def serve_men(server: FileServer) -> dict:
+    """MEN_PAIRS as MEN's archive on the session's server (not at the URL that refuse_men
+    refuses); the config's `evaluate.men` block that fetches it."""
+    archive = server.root / "men" / "MEN.tar.gz"
+    with _MEN_ARCHIVE_LOCK:
+        if not archive.exists():
+            archive.parent.mkdir(parents=True)
+            text = "".join(f"{a} {b} {score:.6f}\n" for a, b, score in MEN_PAIRS).encode()
+            member = tarfile.TarInfo(MEN_MEMBER)
+            member.size = len(text)
+            with tarfile.open(archive, "w:gz") as tar:
+                tar.addfile(member, io.BytesIO(text))
+    return {
+        "url": server.url("men/MEN.tar.gz"),
+        "sha1": hashlib.sha1(archive.read_bytes()).hexdigest(),
+        "member": MEN_MEMBER,
+    }
+
+
+def small_workflow_dir_with_men(path: Path, server: FileServer) -> Path:
+    """small_workflow_dir, with MEN (MEN_PAIRS) served by the session's server."""
+    small_workflow_dir(path)
+    config = yaml.safe_load((path / "config.yaml").read_text())
+    config["evaluate"]["men"] = serve_men(server)
+    write_config(path, config)
+    return path
+
+
 class BackgroundRun:
     """A Snakemake run in its own process, started before the tests that read it are reached: at
     once, or, with `after`, as soon as that run has finished, from a copy of its directory.
@@ -203,6 +259,114 @@ class BackgroundRun:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+def processes_in_group(group: int) -> dict[int, str]:
+    """The processes of a process group on this machine: pid -> command line."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) == group:
+                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except (ProcessLookupError, FileNotFoundError, PermissionError):
+            continue  # ended while we looked
+    return {pid: command.decode(errors="replace") for pid, command in found.items()}
+
+
+# The small config's counts (KilledRun): the text part that extraction writes, the job it kills
+# the second time, and the outputs that must equal the uninterrupted small run's.
+KILLED_SAMPLE = "results/enwiki-sample"
+KILLED_COUNT_JOB = "count_part.py"
+
+
+class KilledRun:
+    """The small config's `counts` killed with SIGKILL, its whole process group at once (as a
+    power loss, the out-of-memory killer or a cluster's time limit ends it), twice: while
+    extraction writes its text (its `.tmp-<pid>-` file exists), and in the middle of a job (the
+    count job has started: its process exists, its output does not). After each kill, Snakemake
+    is started again as it is (which must refuse, naming --unlock), then with --unlock, then
+    again; the last start must finish. Run in the background from the start of the session, at
+    `nice`; `record` holds what each step saw."""
+
+    def __init__(self, workdir: Path, nice: int):
+        self.workdir = workdir
+        self.prefix = ["nice", "-n", str(nice)]
+        self.record: dict = {}
+        self.error: BaseException | None = None
+        self.process: subprocess.Popen | None = None
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._drive, daemon=True)
+        self._thread.start()
+
+    def _command(self, *args: str) -> list[str]:
+        return [*self.prefix, *snakemake_command(self.workdir, "--cores", "2", "counts", *args)]
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess:
+        if self._stopping.is_set():  # the session ends: no further start
+            raise AssertionError("stopped before it resumed")
+        return subprocess.run(self._command(*args), capture_output=True, text=True)
+
+    def _kill_when(self, ready: Callable[[int], bool]) -> None:
+        """Start the run; SIGKILL its process group as soon as `ready(group)` holds."""
+        self.process = subprocess.Popen(
+            self._command(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        while not ready(self.process.pid):
+            if self.process.poll() is not None or self._stopping.is_set():
+                output = self.process.communicate()[0]
+                raise AssertionError(f"the run ended before it was killed:\n{output[-4000:]}")
+            time.sleep(0.02)
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def _drive(self) -> None:
+        try:
+            small_workflow_dir(self.workdir)
+            results = self.workdir / KILLED_SAMPLE
+            self._kill_when(lambda group: bool(list(results.glob("text/.tmp-*-001.txt.gz"))))
+            self.record["temporaries after the first kill"] = sorted(
+                path.name for path in (results / "text").iterdir()
+            )
+            self.record["locks after the first kill"] = sorted(
+                path.name for path in (self.workdir / ".snakemake/locks").iterdir()
+            )
+            self.record["refused"] = self._run()
+            self.record["first unlock"] = self._run("--unlock")
+            count = results / "counts/V{V}_L{L}/001.npz".format(
+                V=small_config()["vocab_size"], L=small_config()["window"]
+            )
+            self._kill_when(
+                lambda group: any(
+                    KILLED_COUNT_JOB in command for command in processes_in_group(group).values()
+                )
+            )
+            self.record["count written before the second kill"] = count.exists()
+            self.record["second unlock"] = self._run("--unlock")
+            self.record["resumed"] = self._run()
+        except BaseException as error:  # noqa: BLE001 - raised again by finished()
+            self.error = error
+
+    def finished(self) -> tuple[Path, dict]:
+        """Wait for the last start; the working directory and the record."""
+        self._thread.join()
+        if self.error is not None:
+            raise AssertionError(f"the killed run's driver failed: {self.error!r}")
+        resumed = self.record["resumed"]
+        if resumed.returncode != 0:
+            raise failure(resumed.args, resumed.returncode, resumed.stdout, resumed.stderr)
+        return self.workdir, self.record
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self._thread.join()
 
 
 def synthetic_workflow_dir(path: Path) -> Path:
@@ -389,8 +553,9 @@ def unchanged(path: Path, server: FileServer) -> None:
 DAG_RUNS = {
     # the default DAG, end to end, on the bundled dump
     "default_run": DagRun(fresh(default_workflow_dir), ("--cores", "2"), nice=0),
-    # the small test config's benchmark table: every kind of job, from extraction to a figure
-    "small_run": DagRun(fresh(small_workflow_dir), ("--cores", "2", "table")),
+    # the small test config's benchmark table: every kind of job, from extraction to a figure,
+    # with MEN served (serve_men)
+    "small_run": DagRun(small_workflow_dir_with_men, ("--cores", "2", "table")),
     # tests/test_synthetic.py: up to the M* embeddings and the tied word2vec's (gensim and GD)
     "synthetic_run": DagRun(
         fresh(synthetic_workflow_dir),
@@ -426,7 +591,7 @@ DAG_RUNS = {
     # tests/test_slurm.py: the small config's table again, every job submitted to the session's
     # SLURM cluster (its waits on the scheduler overlap with the other tests)
     "slurm_run": DagRun(
-        fresh(small_workflow_dir),
+        small_workflow_dir_with_men,
         (
             "table",
             "--profile",
@@ -459,6 +624,7 @@ FINISHING_ORDER = (
     "local_run",
     "wikiextractor_run",
     "enwiki_mirror_run",
+    "killed_run",
     "small_run",
     "synthetic_run",
     "default_statistics",
@@ -557,6 +723,8 @@ def dag_runs(request, tmp_path_factory):
                     after=runs[run.after] if run.after else None,
                     nice=run.nice,
                 )
+        if "killed_run" in needed:
+            runs["killed_run"] = KilledRun(tmp_path_factory.mktemp("killed-run") / "run", nice=5)
         yield runs
         for run in runs.values():  # a run before the runs that start after it
             run.stop()
@@ -602,6 +770,12 @@ local_run = finished_run("local_run")
 wikiextractor_run = finished_run("wikiextractor_run")
 enwiki_mirror_run = finished_run("enwiki_mirror_run")
 scale_study_run = finished_run("scale_study_run")
+
+
+@pytest.fixture(scope="session")
+def killed_run(dag_runs) -> tuple[Path, dict]:
+    """The small config's counts, killed twice and resumed (KilledRun): its directory and record."""
+    return dag_runs["killed_run"].finished()
 
 
 @pytest.fixture(scope="session")
@@ -707,3 +881,24 @@ def cuda_torch():
     if not torch.cuda.is_available():
         pytest.skip("no CUDA GPU on this machine")
     return torch
+
+
+def drawn_png(path: Path, dpi: float, colours: int = 50) -> tuple[int, int]:
+    """Open a figure's PNG (an error if it does not decode) and check that it was drawn at `dpi`
+    (figures.style.dpi, its pHYs chunk) and holds more than `colours` colours (a blank or
+    one-line figure has a handful); its (width, height) in pixels."""
+    import matplotlib.image
+    import numpy as np
+
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    chunks, offset = {}, 8
+    while offset < len(data):
+        length = int.from_bytes(data[offset : offset + 4], "big")
+        chunks[data[offset + 4 : offset + 8]] = data[offset + 8 : offset + 8 + length]
+        offset += 12 + length
+    per_metre = int.from_bytes(chunks[b"pHYs"][:4], "big")
+    assert round(per_metre * 0.0254) == dpi, f"{path}: {per_metre * 0.0254:.1f} dpi, not {dpi}"
+    pixels = matplotlib.image.imread(path)
+    assert len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0)) > colours, path
+    return pixels.shape[1], pixels.shape[0]

@@ -5,6 +5,7 @@ import re
 
 import yaml
 from conftest import REPO, run_snakemake, workflow_dir, write_config
+from snakemake.utils import validate
 
 
 def changed_config_dir(tmp_path, change):
@@ -65,8 +66,22 @@ def test_dynamics_run_on_fewer_words_than_dim_is_refused_at_start(tmp_path):
     )
 
 
+def documented_default_mb() -> float:
+    """The default of corpus.max_document_mb in docs/usage.md's table of limits."""
+    table = (REPO / "docs/usage.md").read_text()
+    found = re.search(r"^\| `corpus\.max_document_mb`: [^|]*\| ([\d.]+) MB \|", table, re.MULTILINE)
+    assert found, "docs/usage.md no longer gives max_document_mb's default"
+    return float(found.group(1))
+
+
 def test_max_document_mb_has_a_default_and_a_minimum(tmp_path):
-    workdir = changed_config_dir(tmp_path, lambda c: c["corpus"].update(max_document_mb=0))
+    # a config without the key gets the documented default from the schema, as the workflow
+    # validates it when it starts (common.smk: snakemake.utils.validate fills in defaults)
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    del config["corpus"]["max_document_mb"]
+    validate(config, str(REPO / "workflow/schemas/config.schema.yaml"))
+    assert config["corpus"]["max_document_mb"] == documented_default_mb()
+    workdir = changed_config_dir(tmp_path / "zero", lambda c: c["corpus"].update(max_document_mb=0))
     result = run_snakemake(workdir, "--dry-run", "--cores", "1", check=False)
     assert result.returncode != 0
     assert "['corpus']['max_document_mb']" in result.stdout + result.stderr

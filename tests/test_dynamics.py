@@ -1,8 +1,11 @@
+import re
+
 import array_api_strict
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import cuda_torch
+import yaml
+from conftest import REPO, cuda_torch, drawn_png
 from gensim.models import KeyedVectors
 from scipy.special import expit
 
@@ -27,6 +30,35 @@ from qwemflow.dynamics import (
 from qwemflow.eigensolver import all_eigenpairs, top_eigenpairs
 from qwemflow.targets import m_star
 from qwemflow.theory import growth_rates, half_time, mode_agreement, squared_singular_values, tau_1
+
+
+def documented_text() -> str:
+    """docs/usage.md, its lines joined by single spaces."""
+    return " ".join((REPO / "docs/usage.md").read_text().split())
+
+
+def ablation_half_time_errors() -> dict[str, str]:
+    """The worst half-time errors (percent, as printed) that docs/usage.md ("The ablation")
+    reports for the default run's ablation panels, by panel title."""
+    found = re.search(
+        r"regular SGNS \(logistic loss, word2vec's weights\) ([\d.]+)%, quartic loss only ([\d.]+)%,"
+        r" Setting 3\.1 only ([\d.]+)%, both \(QWEM\) ([\d.]+)%",
+        documented_text(),
+    )
+    assert found, "docs/usage.md no longer reports the ablation's half-time errors"
+    titles = ("regular SGNS", "quartic loss only", "Setting 3.1 only", "both = QWEM")
+    return dict(zip(titles, found.groups(), strict=True))
+
+
+def documented_word2vec_overlaps() -> tuple[float, float]:
+    """The overlaps with M*'s top-10 eigenvectors that docs/usage.md reports for the paper's
+    word2vec and for the untied baseline."""
+    found = re.search(
+        r"overlaps the top-10 eigenvectors of M\* at ([\d.]+) \(the untied baseline's: ([\d.]+);",
+        documented_text(),
+    )
+    assert found, "docs/usage.md no longer reports word2vec's overlap with M*"
+    return float(found.group(1)), float(found.group(2))
 
 
 def toy_statistics(vocab_size=30, seed=0):
@@ -195,8 +227,16 @@ def test_dag_qwem_run_and_table_row(default_run):
     measured = run["singular_values"][-1] ** 2
     np.testing.assert_allclose(measured[:10], run["eigenvalues"][:10], rtol=0.01)
     assert np.all(np.diff(run["loss"]) <= 1e-9 * np.abs(run["loss"]).max())
+    # the table's QWEM row holds QWEM's own score (benchmarks.csv), beside the paper's 66%
+    benchmarks = pd.read_csv(
+        default_run / "results/enwiki-sample/eval/V2000_L16_d50/benchmarks.csv"
+    )
+    score = benchmarks.set_index(["model", "benchmark", "category"]).loc[
+        ("qwem", "analogy-paper", "full"), "score"
+    ]
     table = (default_run / "results/enwiki-sample/eval/V2000_L16_d50/table.md").read_text()
-    assert "| QWEM |" in table and "66.0%" in table
+    row = next(line for line in table.splitlines() if line.startswith("| QWEM |"))
+    assert row.split(" | ")[1] == f"{100 * score:.1f}%" and row.endswith("| 66.0% |")
 
 
 @pytest.mark.workflow
@@ -211,7 +251,8 @@ def test_fig2_numbers_and_word2vec_trajectory(default_run):
         ("qwem", "1e-12"),
         ("theory", "1e-12"),
     }
-    assert (figures / "fig2.png").stat().st_size > 20_000 and (figures / "fig2.pdf").exists()
+    drawn_png(figures / "fig2.png", dpi=150)  # config.yaml's figures.style.dpi
+    assert (figures / "fig2.pdf").read_bytes().startswith(b"%PDF")
     # small init, stepwise: at t = 1.5 tau_1 the first mode is learned and the tenth is not
     small = curves[(curves["row"] == "qwem") & (curves["init"] == "1e-12")]
     at = small[
@@ -257,7 +298,8 @@ def test_fig1_numbers(default_run):
     # the first QWEM snapshot (one mode learned) is a line: its spread on PC 3 is tiny next to PC 1
     early = points[points["snapshot"] == "QWEM early"]
     assert early["pc3"].std() < 0.05 * early["pc1"].std()
-    assert (figures / "fig1.png").stat().st_size > 20_000 and (figures / "fig1.pdf").exists()
+    drawn_png(figures / "fig1.png", dpi=150)  # config.yaml's figures.style.dpi
+    assert (figures / "fig1.pdf").read_bytes().startswith(b"%PDF")
 
 
 @pytest.mark.parametrize("reweighting", ["none", "setting-3.1", "unigram", "word2vec"])
@@ -314,11 +356,13 @@ def test_ablation_minibatch_and_tied_word2vec_in_the_dag(default_run):
     # the run's own output says what the acceptance asks: top-10 half-times within 5% of theory
     for run in ("qwem", "qwem-setting-3.1"):
         assert modes[run]["half_time_relative_error"].head(10).abs().max() < 0.05, modes[run]
-    # minibatch SGD on sampled pairs learns the same modes as full-batch descent, on nearly the same schedule
+    # minibatch SGD on sampled pairs learns the same modes as full-batch descent, on nearly the
+    # same schedule: within the 4% that docs/usage.md ("The ablation") reports (3.7% measured;
+    # its pairs are drawn from a seeded generator, so the run repeats)
     full, sgd = (
         modes[run]["half_time_measured"].head(5) for run in ("sgns-word2vec", "sgns-word2vec-sgd")
     )
-    assert np.all(np.abs(sgd / full - 1) < 0.1), (full, sgd)
+    assert np.all(np.abs(sgd / full - 1) < 0.04), (full, sgd)
     ablation = pd.read_csv(base / "figures/V2000_L16_d50/ablation.csv")
     assert list(dict.fromkeys(ablation["panel"])) == [
         "regular SGNS",
@@ -326,14 +370,24 @@ def test_ablation_minibatch_and_tied_word2vec_in_the_dag(default_run):
         "Setting 3.1 only",
         "both = QWEM",
     ]
+    # each panel's worst half-time error of modes 1-10 against its run's theory is the one
+    # docs/usage.md ("The ablation") reports for it, to the precision printed there: full-batch
+    # descent is deterministic, so only the documented rounding is allowed
+    documented = ablation_half_time_errors()
+    panels = yaml.safe_load((default_run / "config.yaml").read_text())["figures"]["ablation"]
+    for panel, run in panels["panels"].items():
+        worst = pd.read_csv(base / f"dynamics/V2000_L16_d50/modes/{run}.csv")[
+            "half_time_relative_error"
+        ].head(10)
+        printed = documented[panel]
+        digits = len(printed.split(".")[1]) if "." in printed else 0
+        assert f"{100 * worst.abs().max():.{digits}f}" == printed, (panel, worst)
+    # and the figure draws those runs: its measured curves are the runs' own s_k^2
     for panel, curves in ablation.groupby("panel"):
-        measured = curves[curves["kind"] == "measured"].pivot(
-            index="t_over_tau1", columns="mode", values="s2"
-        )
-        assert measured[1].iloc[-1] > 1e6 * measured[1].iloc[0], (
-            panel
-        )  # every variant learns from init 1e-12
-    assert (base / "figures/V2000_L16_d50/ablation.png").stat().st_size > 20_000
+        first = curves[(curves["kind"] == "measured") & (curves["mode"] == 1)]
+        with np.load(base / f"dynamics/V2000_L16_d50/{panels['panels'][panel]}.npz") as run:
+            np.testing.assert_allclose(first["t_over_tau1"], run["steps"] / run["tau1"])
+            np.testing.assert_array_equal(first["s2"], run["singular_values"][:, 0] ** 2)
     # Figure 2's word2vec small-init panel: tied gensim from init 1e-12 grows by many orders of magnitude
     small = np.load(base / "dynamics/V2000_L16_d50/word2vec-tied.npz")
     assert small["singular_values"][0, 0] < 1e-9 and small["singular_values"][-1, 0] > 1
@@ -347,13 +401,28 @@ def test_results_summary(default_run):
     assert "word2vec (paper: tied SGNS) 68%" in summary and "| QWEM |" in summary
     assert "run qwem: modes 1-10 reach half the theory's height within" in summary
     overlap = float(summary.split("overlaps the top-10 eigenvectors of M* at ")[1].split()[0])
-    assert 0.3 < overlap <= 1.0
+    # docs/usage.md's value for the paper's word2vec (0.802); gensim's one-worker run repeats to
+    # within rounding, and 0.01 keeps the untied baseline's 0.654 (documented beside it) out
+    documented, untied = documented_word2vec_overlaps()
+    assert overlap == pytest.approx(documented, abs=0.01) and abs(untied - documented) > 0.1
     html = (default_run / "results/enwiki-sample/summary/V2000_L16_d50/summary.html").read_text()
     assert "<table>" in html and "Eigenfeatures of M*" in html
     # the run's cost: a row per job of the DAG, read from Snakemake's benchmark files
     jobs = pd.read_csv(default_run / "results/enwiki-sample/summary/V2000_L16_d50/performance.csv")
-    assert len(jobs) >= 40 and "dynamics/V2000_L16_d50/qwem" in set(jobs["job"])
-    assert (jobs["seconds"] > 0).all() and (jobs["max_rss_mb"] > 0).all()
+    # a row for each benchmark file of the corpus (the performance job's own is written after
+    # it), with that file's wall time
+    measured = {
+        str(path.relative_to(default_run / "benchmarks/enwiki-sample").with_suffix("")): float(
+            pd.read_csv(path, sep="\t")["s"].iloc[-1]
+        )
+        for path in (default_run / "benchmarks/enwiki-sample").rglob("*.tsv")
+        if path.stem != "performance"
+    }
+    measured["men"] = float(
+        pd.read_csv(default_run / "benchmarks/datasets/men.tsv", sep="\t")["s"].iloc[-1]
+    )
+    assert dict(zip(jobs["job"], jobs["seconds"], strict=True)) == measured
+    assert (jobs["max_rss_mb"] > 0).all()
 
 
 def test_divergence_is_a_clear_error():

@@ -1,9 +1,11 @@
+import itertools
 import logging
 import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import drawn_png
 from scipy.integrate import quad
 
 from qwemflow.evaluate import paper_protocol_analogies, read_analogy_sections
@@ -179,6 +181,36 @@ def test_rows_in_order_aligns_by_word():
 SAMPLE = "results/enwiki-sample"
 
 
+def top1_by_hand(mstar, vocab_path, d: int) -> tuple[float, float]:
+    """The top-1 analysis of country-nationality in the first d coordinates of M*'s
+    eigen-embedding W = U diag(sqrt(max(lambda, 0))), written out here: over every ordered couple
+    of distinct in-vocabulary pairs (a, b), (a', b') of gensim's nationality section, the mean
+    cosine of the guess b - a + a' (unit rows) to b', and the mean of that cosine over b''s
+    largest cosine to a word other than a, b, a', b'."""
+    words = [line.split("\t")[0] for line in vocab_path.read_text().splitlines()]
+    index = {word: row for row, word in enumerate(words)}
+    order = np.argsort(mstar["values"])[::-1][:d]
+    embedding = mstar["vectors"][:, order] * np.sqrt(np.clip(mstar["values"][order], 0, None))
+    unit = embedding / np.linalg.norm(embedding, axis=1, keepdims=True)
+    pairs = []
+    text = gensim_test_data("questions-words.txt").read_text().lower()
+    section = text.split(": gram6-nationality-adjective\n")[1].split("\n:")[0]
+    for line in section.splitlines():
+        first, second, third, fourth = line.split()
+        for pair in ((first, second), (third, fourth)):
+            if all(word in index for word in pair) and pair not in pairs:
+                pairs.append(pair)
+    answer, normalized = [], []
+    for (a, b), (a2, b2) in itertools.permutations(pairs, 2):
+        guess = unit[index[b]] - unit[index[a]] + unit[index[a2]]
+        cosine = guess @ unit[index[b2]] / np.linalg.norm(guess)
+        others = unit @ unit[index[b2]]
+        others[[index[a], index[b], index[a2], index[b2]]] = -np.inf
+        answer.append(cosine)
+        normalized.append(cosine / others.max())
+    return float(np.mean(answer)), float(np.mean(normalized))
+
+
 @pytest.mark.workflow
 def test_default_run_linear_figures(default_run):
     figures = default_run / f"{SAMPLE}/figures"
@@ -188,8 +220,8 @@ def test_default_run_linear_figures(default_run):
         "V2000_L16/target_spectra",
         "V2000_L16_d50/overlap",
     ):
-        for suffix in (".pdf", ".png"):
-            assert (figures / f"{name}{suffix}").stat().st_size > 1000
+        drawn_png(figures / f"{name}.png", dpi=150)  # config.yaml's figures.style.dpi
+        assert (figures / f"{name}.pdf").read_bytes().startswith(b"%PDF")
     # one eigendecomposition of M* for every reader: all V eigenpairs, since the qwem run trains
     # in its eigenbasis
     mstar = np.load(default_run / f"{SAMPLE}/spectra/V2000_L16/mstar.npz")
@@ -225,8 +257,17 @@ def test_default_run_linear_figures(default_run):
     assert len(power) == 100 and power["power"].sum() == pytest.approx(1.0)
     assert (power["words"] != "").sum() == 4
 
-    top1 = pd.read_csv(figures / "V2000_L16/top1.csv")
-    assert top1[["answer_cosine", "normalized_cosine"]].gt(0).all().all()
+    top1 = pd.read_csv(figures / "V2000_L16/top1.csv").set_index(["family", "d"])
+    for d in (4, 2000):
+        expected = top1_by_hand(mstar, default_run / f"{SAMPLE}/vocab/V2000.tsv", d)
+        # float64 both ways, summed in another order: agreement to rounding
+        np.testing.assert_allclose(
+            top1.loc[("country-nationality", d), ["answer_cosine", "normalized_cosine"]].to_numpy(
+                dtype=float
+            ),
+            expected,
+            rtol=1e-9,
+        )
 
     spectra = pd.read_csv(figures / "V2000_L16/target_spectra.csv")
     assert spectra.groupby("target").size().to_dict() == {

@@ -18,6 +18,7 @@ from conftest import (
     CLOSED_MEN_URL,
     REPO,
     cuda_torch,
+    drawn_png,
     enwiki_config,
     make_dump_mirror,
     run_snakemake,
@@ -79,10 +80,34 @@ def test_default_run_outputs(default_run):
     assert np.isfinite(p_joint).all()
 
 
+def jobs_run(workdir) -> dict[str, dict[str, str]]:
+    """Every job the first Snakemake run in `workdir` ran, by rule and job id, with what it
+    declared (log, benchmark, output, ...), read from that run's own log."""
+    first = sorted((workdir / ".snakemake/log").glob("*.snakemake.log"))[0]
+    jobs = {}
+    for block in re.split(r"\n(?=(?:local)?(?:rule|checkpoint) \w+:\n)", first.read_text()):
+        header = re.match(r"(?:local)?(?:rule|checkpoint) (\w+):\n", block)
+        if header:
+            fields = dict(re.findall(r"^    (\w+): (.*)$", block, flags=re.MULTILINE))
+            jobs[f"{header.group(1)} {fields['jobid']}"] = fields
+    return jobs
+
+
 def test_every_job_wrote_log_and_benchmark(default_run):
-    logs = list((default_run / "logs").rglob("*.log"))
-    benchmarks = list((default_run / "benchmarks").rglob("*.tsv"))
-    assert len(logs) == len(benchmarks) > 6
+    """Each job of the default run, by name: the log and benchmark file it declared exist, and
+    the benchmark holds its measurement."""
+    jobs = jobs_run(default_run)
+    rules = {name.split()[0] for name in jobs}
+    # every rule of the default DAG ran (a rule without a job would go unchecked)
+    assert {"extract_text", "count_part", "spectrum", "dynamics", "tied_word2vec"} <= rules
+    assert len(jobs) > 50
+    for name, fields in jobs.items():
+        if name.startswith("all "):
+            continue
+        assert "log" in fields and "benchmark" in fields, f"{name} declares no log or benchmark"
+        assert (default_run / fields["log"]).is_file(), f"{name}: no {fields['log']}"
+        measured = pd.read_csv(default_run / fields["benchmark"], sep="\t")
+        assert len(measured) == 1 and measured["s"].iloc[0] > 0, f"{name}: {fields['benchmark']}"
     assert "tokens/s" in (default_run / "logs/enwiki-sample/text/001.log").read_text()
 
 
@@ -165,8 +190,8 @@ def test_scale_study_on_nested_prefixes(scale_study_run, small_run):
     assert not (workdir / "results/report.html").exists()
     figures = workdir / f"{SAMPLE}/figures/{SMALL_SETTING}"
     table = pd.read_csv(figures / "scale_study.csv")
-    assert (figures / "scale_study.png").stat().st_size > 0
-    assert (figures / "scale_study.pdf").stat().st_size > 0
+    drawn_png(figures / "scale_study.png", dpi=SMALL["figures"]["style"]["dpi"])
+    assert (figures / "scale_study.pdf").read_bytes().startswith(b"%PDF")
 
     whole = sum(
         sum(read_word_counts(path).values())
@@ -357,8 +382,8 @@ def test_benchmark_table_and_figures(default_run):
     assert rows["| M* (closed form)"].endswith("| — |")
     assert rows["| word2vec (gensim)"].endswith("| — |")
     for figure in ("figures/V2000_L16_d50/table", "figures/V2000_L16/eigenfeatures"):
-        for suffix in (".png", ".pdf"):
-            assert (default_run / f"{SAMPLE}/{figure}{suffix}").stat().st_size > 5000
+        drawn_png(default_run / f"{SAMPLE}/{figure}.png", dpi=150)  # figures.style.dpi
+        assert (default_run / f"{SAMPLE}/{figure}.pdf").read_bytes().startswith(b"%PDF")
     features = pd.read_csv(default_run / f"{SAMPLE}/spectra/V2000_L16/mstar_eigenfeatures.csv")
     assert len(features) == 10 and features["top_words"].str.split().str.len().eq(12).all()
 

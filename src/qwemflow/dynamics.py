@@ -561,7 +561,10 @@ def run_dynamics(
         " %d steps, %s, %s; %s",
         name,
         loss,
-        run["reweighting"],
+        # word2vec's: with the subsampling threshold the run was given (the figures print it)
+        f"word2vec (sample {subsample:g})"
+        if run["reweighting"] == "word2vec"
+        else run["reweighting"],
         words,
         run["init"],
         settings["learning_rate"],

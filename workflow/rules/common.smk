@@ -352,7 +352,8 @@ def write_report(path):
     """Snakemake's HTML report of the default target, for the config of this run."""
     settings = os.path.join(".snakemake", "report-config.yaml")
     with open(settings, "w") as sink:
-        yaml.safe_dump(config, sink)
+        # in the config's order: mappings such as figures.ablation.panels mean their order
+        yaml.safe_dump(config, sink, sort_keys=False)
     command = [
         sys.executable,
         "-m",
@@ -420,3 +421,27 @@ def spectrum_mem_mb(wildcards):
         size, spectrum_eigenpairs(wildcards.target, size)
     )
     return dense_mem_mb(wildcards, copies=6 if full else 4)
+
+
+# word2vec's subsampling threshold in the runs with word2vec's reweighting: the tied word2vec's
+# (the paper's word2vec, whose expected loss those runs descend). The figures' captions print it
+# from here, so that they name the value the runs used.
+REWEIGHTING_SAMPLE = config["tied_word2vec"]["sample"]
+
+
+def run_settings(run):
+    """What dynamics run `run` trains with: its own keys over the dynamics block's (as
+    qwemflow.dynamics.run_dynamics merges them), for the captions of the figures that draw it."""
+    shared = {key: value for key, value in config["dynamics"].items() if key != "runs"}
+    return {**shared, **config["dynamics"]["runs"][run], "name": run}
+
+
+FIG2 = config["figures"]["fig2"]
+
+
+def word2vec_row():
+    """The paper's word2vec as Figures 1 and 2 draw it: the tied gensim model's settings, or
+    those of the dynamics run figures.word2vec_run (fig1_word2vec)."""
+    if config["figures"]["word2vec_run"] is None:
+        return {"gensim": True, **config["tied_word2vec"]}
+    return {"gensim": False, **run_settings(config["figures"]["word2vec_run"])}

@@ -30,7 +30,7 @@ rule dynamics:
         # where the dense numerics run (qwemflow.backend)
         compute=config["compute"],
         # the tied word2vec's subsampling threshold, for the runs with word2vec's reweighting
-        subsample=config["tied_word2vec"]["sample"],
+        subsample=REWEIGHTING_SAMPLE,
     script:
         "../scripts/train_dynamics.py"
 

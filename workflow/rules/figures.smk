@@ -1,4 +1,6 @@
-# Figures, drawn from saved tables only.
+# Figures, drawn from saved tables only. A figure's caption (workflow/report/) prints the
+# settings of what it draws from its rule's `caption` param, built from the same config keys and
+# functions as the rules that computed it (common.smk: run_settings, word2vec_row).
 
 
 rule table_figure:
@@ -123,6 +125,12 @@ rule fig2:
         runtime=5,
     params:
         style=config["figures"]["style"],
+        caption={
+            "small": run_settings(FIG2["small_init_run"]),
+            "large": run_settings(FIG2["large_init_run"]),
+            "word2vec": word2vec_row(),
+            "modes": FIG2["modes"],
+        },
     script:
         "../scripts/plot_fig2.py"
 
@@ -182,6 +190,7 @@ rule fig1:
             if config["figures"]["word2vec_run"] is None
             else f"word2vec (tied SGNS, run {config['figures']['word2vec_run']})"
         ),
+        caption={"qwem": run_settings(FIG2["small_init_run"]), "word2vec": word2vec_row()},
     script:
         "../scripts/plot_fig1.py"
 
@@ -233,6 +242,14 @@ rule ablation:
         runtime=5,
     params:
         style=config["figures"]["style"],
+        caption={
+            "panels": {
+                panel: run_settings(run)
+                for panel, run in config["figures"]["ablation"]["panels"].items()
+            },
+            # what the dynamics rule passes the runs with word2vec's reweighting
+            "subsample": REWEIGHTING_SAMPLE,
+        },
     script:
         "../scripts/plot_ablation.py"
 
@@ -284,6 +301,11 @@ rule learning_curve:
         runtime=5,
     params:
         style=config["figures"]["style"],
+        # the run whose W the curve reads, and how many times it kept (snapshot_times)
+        caption={
+            "run": run_settings(config["learning_curve"]["run"]),
+            "times": len(snapshot_times(config["learning_curve"]["run"])),
+        },
     script:
         "../scripts/plot_learning_curve.py"
 

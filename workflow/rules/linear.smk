@@ -67,6 +67,8 @@ rule fig4:
     params:
         style=config["figures"]["style"],
         family=FIG4["spectrum_family"],
+        # the eigen-embedding's dimensions (fig4_data's eigenpairs, capped by V)
+        caption=lambda wildcards: {"dims": fig4_dims(wildcards), "family": FIG4["spectrum_family"]},
     script:
         "../scripts/plot_fig4.py"
 
@@ -192,6 +194,11 @@ rule embedding_overlap:
         runtime=5,
     params:
         style=config["figures"]["style"],
+        # the pairs embedding_overlap_data compares, on this many vectors (capped by d)
+        caption=lambda wildcards: {
+            "pairs": APPENDIX["overlap_pairs"],
+            "vectors": min(APPENDIX["overlap_vectors"], int(wildcards.d)),
+        },
     script:
         "../scripts/plot_overlap.py"
 
