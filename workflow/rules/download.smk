@@ -21,8 +21,8 @@ checkpoint corpus_manifest:
         ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=10,
+        mem_mb=memory_request("corpus_manifest"),
+        runtime=time_request("corpus_manifest"),
     params:
         # Only what defines the part list: editing another source's block, or retry settings,
         # must not invalidate (and so delete) gigabytes of verified downloads.
@@ -48,7 +48,7 @@ rule download_part:
         ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=240,
+        mem_mb=memory_request("download_part"),
+        runtime=time_request("download_part"),
     script:
         "../scripts/download_part.py"

@@ -19,8 +19,8 @@ rule table_figure:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("table_figure"),
+        runtime=time_request("table_figure"),
     params:
         style=config["figures"]["style"],
     script:
@@ -45,8 +45,8 @@ rule eigenfeatures_figure:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("eigenfeatures_figure"),
+        runtime=time_request("eigenfeatures_figure"),
     params:
         style=config["figures"]["style"],
     script:
@@ -84,8 +84,8 @@ rule fig2_data:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("fig2_data"),
+        runtime=time_request("fig2_data"),
     params:
         modes=config["figures"]["fig2"]["modes"],
         inits={
@@ -118,8 +118,8 @@ rule fig2:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("fig2"),
+        runtime=time_request("fig2"),
     params:
         style=config["figures"]["style"],
     script:
@@ -143,8 +143,8 @@ rule fig1_data:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1000 + int(6 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
-        runtime=5,
+        mem_mb=memory_request("fig1_data"),
+        runtime=time_request("fig1_data"),
     params:
         modes=config["figures"]["fig2"]["modes"],
     script:
@@ -170,8 +170,8 @@ rule fig1:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("fig1"),
+        runtime=time_request("fig1"),
     params:
         style=config["figures"]["style"],
         labelled_words=config["figures"]["fig1"]["labelled_words"],
@@ -200,8 +200,8 @@ rule ablation_data:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1000 + int(4 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
-        runtime=5,
+        mem_mb=memory_request("ablation_data"),
+        runtime=time_request("ablation_data"),
     params:
         panels=list(config["figures"]["ablation"]["panels"]),
         modes=config["figures"]["ablation"]["modes"],
@@ -227,8 +227,8 @@ rule ablation:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("ablation"),
+        runtime=time_request("ablation"),
     params:
         style=config["figures"]["style"],
     script:
@@ -251,10 +251,8 @@ rule learning_curve_data:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1500
-        + 2 * snapshots_mb(wildcards, config["learning_curve"]["times"])
-        + 2 * snapshots_mb(wildcards, config["tied_word2vec"]["snapshots"]),
-        runtime=lambda wildcards: 10 + int(wildcards.V) * int(wildcards.d) // 10**5,
+        mem_mb=memory_request("learning_curve_data"),
+        runtime=time_request("learning_curve_data"),
     script:
         "../scripts/learning_curve_data.py"
 
@@ -277,8 +275,8 @@ rule learning_curve:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("learning_curve"),
+        runtime=time_request("learning_curve"),
     params:
         style=config["figures"]["style"],
     script:
