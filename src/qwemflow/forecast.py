@@ -38,8 +38,13 @@ from qwemflow.sources import (
 # A Wikipedia dump part file's words (an assumption, not measured: about 2.2 billion words of
 # articles in some 63 pages-articles-multistream files), for a dump whose listing is not here
 ENWIKI_PART_WORDS = 35e6
+# A Wikipedia dump's bz2 bytes for a word of the articles kept (an assumption: the 2026 dumps hold
+# about 22 GB of parts for about 2 billion words in articles of at least 500 words)
+ENWIKI_DUMP_BYTES_PER_WORD = 11.0
 # text8: 17,005,207 words in one file
 TEXT8_WORDS = 17_005_207
+# jobs that share the network (they run where Snakemake runs: localrules)
+DOWNLOADS = {"download_part", "men_dataset", "corpus_manifest"}
 COLUMNS = ("rule", "benchmark", "threads", "wall_s", "mem_mb", "disk_mb", "done")
 
 
@@ -207,12 +212,21 @@ def job_sizes(job: dict, config: dict, rows: list[dict], words: dict, counts) ->
         sizes["mediawiki"] = config["corpus"]["source"] in ("enwiki", "enwiki-sample") or any(
             ".xml" in row["filename"] for row in mine
         )
+    if part is not None and part in words:
+        known = [row for row in rows if row["part"] == part and str(row["size"]).strip()]
+        if config["corpus"]["source"] == "enwiki" or not known:
+            sizes["source_bytes"] = words[part] * ENWIKI_DUMP_BYTES_PER_WORD
+            sizes["parsed_words"] = sizes["source_bytes"] / runtime.MEDIAWIKI_BZ2_BYTES_PER_WORD
+        elif config["corpus"]["source"] != "synthetic":
+            names, bytes_ = [r["filename"] for r in known], [int(r["size"]) for r in known]
+            sizes["source_bytes"] = sum(bytes_)
+            sizes["parsed_words"], _ = runtime.source_words(names, bytes_)
     if "filename" in wildcards:
         row = next((row for row in rows if row["filename"] == wildcards["filename"]), None)
         if row is not None and str(row["size"]).strip():
             sizes["source_bytes"] = int(row["size"])
         elif row is not None:
-            sizes["source_bytes"] = words.get(row["part"], 0) * runtime.MEDIAWIKI_BZ2_BYTES_PER_WORD
+            sizes["source_bytes"] = words.get(row["part"], 0) * ENWIKI_DUMP_BYTES_PER_WORD
     if "words" in wildcards:  # a prefix corpus (the scale study)
         sizes["part_tokens"] = int(wildcards["words"])
     sizes["wordcounts_mb"] = sum(runtime.wordcounts_mb(w) for w in words.values())
@@ -227,7 +241,8 @@ def job_sizes(job: dict, config: dict, rows: list[dict], words: dict, counts) ->
 def schedule(jobs: list[dict], nodes: int, cores_per_node: int) -> tuple[float, list[float]]:
     """A list schedule of the jobs on `nodes` nodes of `cores_per_node` cores: each ready job,
     longest remaining chain first, starts on the first node with its threads free, after every
-    job whose output it reads. Returns the makespan and each job's start."""
+    job whose output it reads; the downloads take turns on the network. Returns the makespan and
+    each job's start."""
     producer = {path: index for index, job in enumerate(jobs) for path in job["output"]}
     parents = [
         {producer[path] for path in job["input"] if path in producer} - {index}
@@ -242,7 +257,8 @@ def schedule(jobs: list[dict], nodes: int, cores_per_node: int) -> tuple[float, 
     for index in reversed(order):
         chain[index] = jobs[index]["wall_s"] + max((chain[c] for c in children[index]), default=0)
     waiting = [len(before) for before in parents]
-    free = [cores_per_node] * nodes
+    # the downloads share the network: one at a time, in a lane of their own (node `nodes`)
+    free = [cores_per_node] * nodes + [1]
     start = [0.0] * len(jobs)
     ready = [(-chain[i], i) for i in range(len(jobs)) if waiting[i] == 0]
     heapq.heapify(ready)
@@ -251,7 +267,7 @@ def schedule(jobs: list[dict], nodes: int, cores_per_node: int) -> tuple[float, 
         now = running[0][0] if running else 0.0
         if running:
             _, index, node = heapq.heappop(running)
-            free[node] += min(jobs[index]["threads"], cores_per_node)
+            free[node] += 1 if node == nodes else min(jobs[index]["threads"], cores_per_node)
             for child in children[index]:
                 waiting[child] -= 1
                 if waiting[child] == 0:
@@ -263,6 +279,8 @@ def schedule(jobs: list[dict], nodes: int, cores_per_node: int) -> tuple[float, 
             key = heapq.heappop(ready)
             threads = min(jobs[key[1]]["threads"], cores_per_node)
             node = max(range(nodes), key=lambda n: free[n])
+            if jobs[key[1]]["rule"] in DOWNLOADS:
+                node, threads = nodes, 1
             if free[node] < threads:
                 waiting_for_cores.append(key)
                 continue

@@ -22,6 +22,7 @@ the expected time x SAFETY x attempt (a retry after a timeout asks for more), pl
   max_part_vocab_tokens  in-vocabulary tokens of the largest part (gensim's memory)
   wordcounts_mb      MB of the parts' word count files (the vocabulary's memory)
   source_bytes       bytes of the files a part is extracted from
+  parsed_words       words in them, short articles included (extraction reads them all)
   mediawiki          whether those are MediaWiki XML (wiki markup to strip) or plain text
 A missing size counts as 0 (a job of that size costs its fixed part: the floor).
 """
@@ -76,16 +77,18 @@ MERGE_SECONDS_PER_VV = 4e-8
 TARGET_SECONDS_PER_VV = 5e-8
 EIGH_SECONDS_PER_VVV = 1.5e-10
 LANCZOS_SECONDS_PER_VVK = 7e-10
-# gensim skip-gram, one worker: (kept word, context, 1 + negative) updates of d floats a second,
-# each kept word with L + 1 contexts on average (gensim's reduced windows); fitted to the
-# default DAG's two gensim jobs and the extract's (bench/README.md, "Forecast")
-GENSIM_UPDATES_PER_SECOND = 5.0e9
+# gensim skip-gram, one worker: seconds a (kept word, context, sample) pair, a + b d (each kept
+# word has L + 1 contexts on average, gensim's reduced windows, and 1 + negative samples each).
+# Fitted to CPU times: the preset's two gensim jobs on the 32M-word extract (d = 200: 14.0 and 9.7
+# min, 2.1e-7 s a pair) and the default DAG's (d = 50: 88 and 20 s, 1.2e-7 s a pair)
+GENSIM_SECONDS_PER_PAIR = 8.5e-8
+GENSIM_SECONDS_PER_PAIR_DIM = 6.1e-10
 # gensim's corpus_file training on w threads runs w / (1 + SERIAL (w - 1)) times as fast as on one:
 # its release notes (3.6.0) measured 12x at 16 workers and 20x at 32 on English Wikipedia
 GENSIM_SERIAL_FRACTION = 0.021
 # the trajectory: singular values of the V x d word vectors at 200 points (an SVD each)
 WORD2VEC_RECORDS = 200
-SVD_SECONDS_PER_VDD = 2.5e-9
+SVD_SECONDS_PER_VDD = 4e-10
 # the tied model's expected loss at each snapshot: a V x V x d product and the loss's terms
 LOSS_SECONDS_PER_VVD = 2e-10
 # one full-batch step on numpy: 0.78 s for V^2 d = 2e10 (tied SGNS at V = 10,000, d = 200)
@@ -159,10 +162,10 @@ def gensim_seconds(
     """A gensim skip-gram run: each kept word of each epoch updates L + 1 context words on
     average with 1 + negative samples, each an update of d floats, on `threads` workers; and
     the trajectory's SVDs."""
-    updates = kept_tokens(counts, sample) * epochs * (window + 1) * (negative + 1) * dim
-    vocab_size = len(counts)
-    record = WORD2VEC_RECORDS * vocab_size * dim**2 * SVD_SECONDS_PER_VDD
-    return updates / GENSIM_UPDATES_PER_SECOND / gensim_speedup(threads) + record
+    pairs = kept_tokens(counts, sample) * epochs * (window + 1) * (negative + 1)
+    seconds = pairs * (GENSIM_SECONDS_PER_PAIR + GENSIM_SECONDS_PER_PAIR_DIM * dim)
+    record = WORD2VEC_RECORDS * len(counts) * dim**2 * SVD_SECONDS_PER_VDD
+    return seconds / gensim_speedup(threads) + record
 
 
 def tau1_bound(vocab_size: int, init: float, learning_rate: float) -> float:
@@ -254,7 +257,7 @@ def expected_seconds(
             if sizes.get("mediawiki", True)
             else EXTRACT_TEXT_WORDS_PER_SECOND
         )
-        return START_SECONDS + part_tokens / rate
+        return START_SECONDS + max(part_tokens, sizes.get("parsed_words", 0) or 0) / rate
     if rule == "synthesize_text":
         return START_SECONDS + part_tokens / SYNTHETIC_WORDS_PER_SECOND
     if rule == "prefix_text":
@@ -520,7 +523,7 @@ def input_sizes(rule: str, inputs: Mapping, vocab_size: int) -> dict:
     if rule == "extract_text":
         sizes["source_bytes"] = sum(_size(path) for path in files)
         words, mediawiki = source_words(files, [_size(path) for path in files])
-        sizes.update(part_tokens=words, mediawiki=mediawiki)
+        sizes.update(part_tokens=words, parsed_words=words, mediawiki=mediawiki)
     elif rule == "tokenize":
         sizes["part_tokens"] = sum(_size(p) for p in inputs["text"]) / GZIP_TEXT_BYTES_PER_WORD
     elif rule == "count_part":
