@@ -337,15 +337,19 @@ def forecast(
     snakefile: str,
     workdir: Path,
     cores: int,
+    jobs: list[dict] | None = None,
 ) -> tuple[list[dict], dict]:
-    """The forecast's rows (COLUMNS) and summary for `config` run in `workdir`."""
+    """The forecast's rows (COLUMNS) and summary for `config` run in `workdir` with `cores` (the
+    jobs of an earlier forecast of the same DAG may be given: no dry run then)."""
     settings = config.get("forecast") or {}
     nodes = settings.get("nodes") or 1
     cores_per_node = settings.get("cores_per_node") or cores
     tokens = settings.get("tokens")
     rows = source_manifest(config, workdir, tokens)
     words = part_words(config, workdir, rows, tokens)
-    jobs = dry_run_jobs(config, snakefile, rows, cores_per_node)
+    if jobs is None:
+        jobs = dry_run_jobs(config, snakefile, rows, cores_per_node)
+    jobs = [{**job, "threads": min(job["threads"], cores_per_node)} for job in jobs]
     counts = None
     vocab = workdir / f"results/{config['corpus']['name']}/vocab/V{config['vocab_size']}.tsv"
     if tokens is None and vocab.exists():
@@ -389,6 +393,9 @@ def forecast(
     table = [
         {
             "rule": job["rule"],
+            "wildcards": job["wildcards"],
+            "input": job["input"],
+            "output": job["output"],
             "benchmark": job["benchmark"],
             "threads": job["threads"],
             "wall_s": round(job["wall_s"], 1),
@@ -429,7 +436,7 @@ def format_table(table: list[dict], summary: dict) -> str:
 def write_forecast(table: list[dict], summary: dict, jobs_csv: str, summary_json: str) -> None:
     Path(jobs_csv).parent.mkdir(parents=True, exist_ok=True)
     with open(jobs_csv, "w", newline="") as sink:
-        writer = csv.DictWriter(sink, fieldnames=COLUMNS)
+        writer = csv.DictWriter(sink, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(table)
     Path(summary_json).write_text(json.dumps(summary, indent=2) + "\n")

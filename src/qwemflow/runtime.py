@@ -514,7 +514,7 @@ def _ids(path, vocab_size: int) -> int:
     return _size(path) // (2 if vocab_size < 2**16 else 4)
 
 
-def input_sizes(rule: str, inputs: Mapping, vocab_size: int) -> dict:
+def input_sizes(rule: str, inputs: Mapping, vocab_size: int, part: str | None = None) -> dict:
     """The sizes of a job's data (see the module's docstring) from its input files, as far as
     they exist: `inputs` maps the rule's input names to lists of paths, "" to all of them. A
     dry run before the inputs exist gets sizes 0, and so the floor of each request."""
@@ -524,6 +524,11 @@ def input_sizes(rule: str, inputs: Mapping, vocab_size: int) -> dict:
         sizes["source_bytes"] = sum(_size(path) for path in files)
         words, mediawiki = source_words(files, [_size(path) for path in files])
         sizes.update(part_tokens=words, parsed_words=words, mediawiki=mediawiki)
+    elif rule == "synthesize_text" and os.path.exists(inputs["manifest"][0]):
+        from qwemflow.sources import read_manifest
+
+        rows = read_manifest(inputs["manifest"][0])
+        sizes["part_tokens"] = sum(int(row["size"]) for row in rows if row["part"] == part)
     elif rule == "tokenize":
         sizes["part_tokens"] = sum(_size(p) for p in inputs["text"]) / GZIP_TEXT_BYTES_PER_WORD
     elif rule == "count_part":
@@ -553,3 +558,58 @@ def wordcounts_mb(part_tokens: float) -> float:
     """MB of one part's word count file (a line a distinct word, about 11 bytes), its distinct
     words by Heaps' law fitted to the sample (34,218 distinct in 519,002 words)."""
     return 11 * 13 * part_tokens**0.6 / 1e6
+
+
+def _wildcards(wildcards) -> dict:
+    return dict(wildcards.items())
+
+
+def _inputs(input) -> dict:
+    """A job's input files (Snakemake's InputFiles, a mapping of names to paths, or a list of
+    unnamed paths) as input_sizes takes them."""
+    items = input.items() if hasattr(input, "items") else []
+    named = {name: [value] if isinstance(value, str) else list(value) for name, value in items}
+    if isinstance(input, Mapping):
+        files = [path for paths in named.values() for path in paths]
+    else:
+        files = [str(path) for path in input]
+    return {"": files, **named}
+
+
+def job_sizes(config: Mapping, rule: str, wildcards, input) -> dict:
+    """What the cost model needs of a job's data, from its input files (the rules' requests)."""
+    wildcards = _wildcards(wildcards)
+    vocab_size = int(wildcards.get("V", config["vocab_size"]))
+    return input_sizes(rule, _inputs(input), vocab_size, wildcards.get("part"))
+
+
+def time_request(config: Mapping, rule: str):
+    """Resource runtime (minutes, SLURM's --time) of `rule`'s jobs, as a function of a job's
+    wildcards, input, threads and attempt: its expected time on its threads, from its input
+    sizes, x SAFETY x attempt, plus a floor (request_minutes)."""
+
+    def runtime(wildcards, input, threads, attempt):
+        sizes = job_sizes(config, rule, wildcards, input)
+        seconds = expected_seconds(rule, _wildcards(wildcards), config, sizes, threads)
+        return request_minutes(seconds, attempt)
+
+    return runtime
+
+
+def memory_request(config: Mapping, rule: str):
+    """Resource mem_mb of `rule`'s jobs: what the cost model says such a job holds."""
+
+    def memory(wildcards, input):
+        sizes = job_sizes(config, rule, wildcards, input)
+        return mem_mb(rule, _wildcards(wildcards), config, sizes)
+
+    return memory
+
+
+def disk_request(config: Mapping, rule: str):
+    """Resource disk_mb of `rule`'s jobs: their scratch files (gensim's slices)."""
+
+    def disk(wildcards):
+        return disk_mb(rule, _wildcards(wildcards), config, {})
+
+    return disk

@@ -10,9 +10,10 @@ import yaml
 from snakemake.utils import validate
 
 from qwemflow.backend import check_compute
-from qwemflow.runtime import disk_mb as scratch_disk_mb
-from qwemflow.runtime import expected_seconds, input_sizes, learning_curve_times, mem_mb
-from qwemflow.runtime import request_minutes
+from qwemflow.runtime import disk_request as runtime_disk
+from qwemflow.runtime import learning_curve_times
+from qwemflow.runtime import memory_request as runtime_memory
+from qwemflow.runtime import time_request as runtime_request
 from qwemflow.runtime import spectrum_eigenpairs as eigenpairs_wanted
 from qwemflow.runtime import trains_in_mstar_eigenbasis as descends_in_eigenbasis
 from qwemflow.sources import is_local, local_path, read_manifest
@@ -198,47 +199,20 @@ def part_files(pattern):
     return files
 
 
-def job_sizes(name, wildcards, input):
-    """What the cost model (qwemflow.runtime) needs of a job's data, from its input files."""
-    inputs = {"": list(input)}
-    inputs.update(
-        (name, [value] if isinstance(value, str) else list(value)) for name, value in input.items()
-    )
-    sizes = input_sizes(name, inputs, int(wildcards.get("V", V)))
-    if name == "synthesize_text":  # the manifest gives a generated part's words
-        sizes["part_tokens"] = int(part_rows(wildcards)[0]["size"])
-    return sizes
-
-
 def time_request(name):
-    """Resource runtime (minutes, SLURM's --time) of the jobs of `name`: the cost model's
-    expected time on the job's threads, from its input sizes, x SAFETY x attempt, plus a floor."""
-
-    def runtime(wildcards, input, threads, attempt):
-        seconds = expected_seconds(
-            name, dict(wildcards.items()), config, job_sizes(name, wildcards, input), threads
-        )
-        return request_minutes(seconds, attempt)
-
-    return runtime
+    """Resource runtime (minutes, SLURM's --time) of the jobs of `name`: the cost model's expected
+    time on the job's threads, from its input sizes, x SAFETY x attempt, plus a floor."""
+    return runtime_request(config, name)
 
 
 def memory_request(name):
     """Resource mem_mb of the jobs of `name`: what the cost model says such a job holds."""
-
-    def memory(wildcards, input):
-        return mem_mb(name, dict(wildcards.items()), config, job_sizes(name, wildcards, input))
-
-    return memory
+    return runtime_memory(config, name)
 
 
 def disk_request(name):
     """Resource disk_mb of the jobs of `name`: their scratch files (gensim's slices)."""
-
-    def disk(wildcards):
-        return scratch_disk_mb(name, dict(wildcards.items()), config, {})
-
-    return disk
+    return runtime_disk(config, name)
 
 
 def fig2_runs(wildcards):
