@@ -43,10 +43,11 @@ FLOOR_MINUTES = 10
 MACHINE = "2-core VM (Intel Xeon, 23 GiB): the rates' reference"
 
 # A job's own start: a new Python process, Snakemake's script wrapper, numpy and qwemflow imported
-# (the default DAG's shortest jobs, e.g. benchmark_table, provenance: 2 to 4 s under load)
-START_SECONDS = 3.0
-# matplotlib imported, one figure drawn and saved as PDF and PNG (the default DAG's plots: 5 to 9 s)
-PLOT_SECONDS = 4.5
+# (the default DAG's shortest jobs, e.g. benchmark_table, provenance: 1 to 2 s of CPU)
+START_SECONDS = 2.0
+# matplotlib imported, one figure drawn and saved as PDF and PNG (the default DAG's plots: 2 to 4 s
+# of CPU)
+PLOT_SECONDS = 1.5
 # extraction, words a second on one core: wiki markup stripped by gensim's filter_wiki (112k idle on
 # the bundled dump, 85k at load 4), or WikiExtractor/plain text (the extract's 17M-word parts in
 # 81 and 86 s: 200k)
@@ -89,20 +90,27 @@ GENSIM_SERIAL_FRACTION = 0.021
 # the trajectory: singular values of the V x d word vectors at 200 points (an SVD each)
 WORD2VEC_RECORDS = 200
 SVD_SECONDS_PER_VDD = 4e-10
-# the tied model's expected loss at each snapshot: a V x V x d product and the loss's terms
-LOSS_SECONDS_PER_VVD = 2e-10
+# the tied model's expected loss at each snapshot: a V x V x d product and the loss's terms (the
+# extract: 26 at V = 10,000, d = 200 in 73 s of CPU)
+LOSS_SECONDS_PER_VVD = 1.4e-10
 # one full-batch step on numpy: 0.78 s for V^2 d = 2e10 (tied SGNS at V = 10,000, d = 200)
 FULL_BATCH_SECONDS_PER_VVD = 3.9e-11
+# ... and numpy's own cost of a step's dozen calls (the default DAG's ablation runs on 500 words:
+# 1,650 steps in 3 to 5 s of CPU)
+FULL_BATCH_STEP_SECONDS = 1.5e-3
 # one step in M*'s eigenbasis: 9,920 QWEM steps of V d^2 = 4e8 in 4.6 to 8.0 min
 EIGENBASIS_SECONDS_PER_VDD = 9e-11
-# one minibatch step: sampled pairs x d, with the sparse products around them
-MINIBATCH_SECONDS_PER_PAIR_DIM = 2e-8
+# one minibatch step: sampled pairs x d, with the sparse products around them (the default DAG's
+# SGD run: 1,650 steps of 2 x 20,000 pairs, d = 50, in 26 s of CPU)
+MINIBATCH_SECONDS_PER_PAIR_DIM = 8e-9
 # dense numerics on more threads (BLAS): an Amdahl serial share (not measured: a guess)
 BLAS_SERIAL_FRACTION = 0.3
 # an analogy evaluation of a V x d embedding (Google analogies, both protocols, and similarities)
 EVALUATE_SECONDS_PER_VD = 2e-6
+# the learning curve's Google-analogy evaluations (the extract: 75 of V = 10,000, d = 200 in 75 s)
+LEARNING_CURVE_SECONDS_PER_VD = 5e-7
 # the eigen-embeddings of Figure 4: V x dims scores for each family and each of its dimensions
-FIG4_SECONDS_PER_V_DIM = 2e-6
+FIG4_SECONDS_PER_V_DIM = 1e-6
 # the largest eigenvalue of M* over V, before M* is known (V = 2,000 on the sample: 0.21; 10,000
 # on the extract: 0.24), for a dynamics run's tau_1
 MSTAR_TOP_EIGENVALUE_PER_WORD = 0.22
@@ -201,7 +209,7 @@ def dynamics_seconds(
         seconds = steps * 2 * batch_size * dim * MINIBATCH_SECONDS_PER_PAIR_DIM
         seconds += n_records * words**2 * dim * FULL_BATCH_SECONDS_PER_VVD  # the exact losses
     else:
-        seconds = steps * words**2 * dim * FULL_BATCH_SECONDS_PER_VVD
+        seconds = steps * (words**2 * dim * FULL_BATCH_SECONDS_PER_VVD + FULL_BATCH_STEP_SECONDS)
     return seconds / blas_speedup(threads)
 
 
@@ -319,7 +327,7 @@ def expected_seconds(
         return START_SECONDS + vocab_size * dims * FIG4_SECONDS_PER_V_DIM / threads
     if rule == "learning_curve_data":
         evaluations = 2 * config["learning_curve"]["times"] + config["tied_word2vec"]["snapshots"]
-        return START_SECONDS + evaluations * vocab_size * dim * EVALUATE_SECONDS_PER_VD
+        return START_SECONDS + evaluations * vocab_size * dim * LEARNING_CURVE_SECONDS_PER_VD
     if rule in PLOTS:
         return START_SECONDS + PLOT_SECONDS
     if rule == "results_summary":

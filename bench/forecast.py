@@ -1,0 +1,130 @@
+"""The forecast (qwemflow.forecast, the cost model of the cluster requests) against a finished run's
+benchmark files: every job of the run's DAG with its forecast wall time, its measured wall time and
+CPU time (Snakemake's benchmark: s, cpu_time) and the load while it ran (mean_load), and the ratio
+forecast / measured for the jobs of at least --min-seconds.
+
+    python bench/forecast.py RUN_DIR [--cores 2] [--min-seconds 30] [--out bench/results/x.csv]
+
+RUN_DIR is the run's working directory; its config is the one the run's report was written with
+(.snakemake/report-config.yaml, the whole config of a run that reached its report), else
+RUN_DIR/config.yaml with any --configfile laid over it. The forecast reads the run's own corpus
+size (its extracted text and vocabulary) and assumes one node of --cores cores (the run's).
+
+On a shared machine the wall time of a job grows with the load (a job gets about cores / load of
+a core); the CPU time of a one-thread job does not, which makes it the measure to hold the forecast
+to there (the forecast is of wall time on an idle machine: CPU time / threads).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from qwemflow.forecast import forecast  # noqa: E402
+
+
+def laid_over(base: dict, settings: dict) -> dict:
+    merged = dict(base)
+    for key, value in settings.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = laid_over(base[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def run_config(run: Path, configfiles: list[str]) -> dict:
+    recorded = run / ".snakemake" / "report-config.yaml"
+    if recorded.exists() and not configfiles:
+        return yaml.safe_load(recorded.read_text())
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    if (run / "config.yaml").exists():
+        config = laid_over(config, yaml.safe_load((run / "config.yaml").read_text()))
+    for path in configfiles:
+        config = laid_over(config, yaml.safe_load(Path(path).read_text()))
+    return config
+
+
+def measured(path: Path) -> dict | None:
+    """The last row of a benchmark file (s, cpu_time, mean_load), or None."""
+    if not path.exists():
+        return None
+    with open(path) as source:
+        rows = list(csv.DictReader(source, delimiter="\t"))
+    if not rows:
+        return None
+    row = rows[-1]
+    return {key: float(row[key]) for key in ("s", "cpu_time", "mean_load") if row.get(key)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("run", type=Path)
+    parser.add_argument("--configfile", action="append", default=[])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--min-seconds", type=float, default=30.0)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    config = run_config(args.run, args.configfile)
+    config["forecast"] = {"nodes": 1, "cores_per_node": args.cores, "tokens": None}
+    table, summary = forecast(config, str(REPO / "Snakefile"), args.run.resolve(), args.cores)
+    rows = []
+    for job in table:
+        if not job["benchmark"]:
+            continue
+        bench = measured(args.run / job["benchmark"])
+        if bench is None:
+            continue
+        cpu = bench.get("cpu_time", 0.0) / job["threads"]
+        rows.append(
+            {
+                "rule": job["rule"],
+                "benchmark": job["benchmark"],
+                "threads": job["threads"],
+                "forecast_s": job["wall_s"],
+                "wall_s": bench["s"],
+                "cpu_s_per_thread": round(cpu, 2),
+                "mean_load": bench.get("mean_load", float("nan")),
+                "forecast_over_wall": round(job["wall_s"] / bench["s"], 2),
+                "forecast_over_cpu": round(job["wall_s"] / cpu, 2) if cpu else float("nan"),
+            }
+        )
+    rows.sort(key=lambda row: -max(row["wall_s"], row["cpu_s_per_thread"]))
+    long = [r for r in rows if max(r["wall_s"], r["cpu_s_per_thread"]) >= args.min_seconds]
+    print(
+        f"{args.run}: {len(rows)} jobs with a benchmark file; forecast of the whole DAG on 1 node"
+        f" of {args.cores} cores: critical path {summary['critical_path_s']:.0f} s, all jobs"
+        f" {summary['total_wall_s']:.0f} s"
+    )
+    header = "| job | threads | forecast | wall [load] | CPU / thread | forecast / wall | forecast / CPU |"
+    print(header)
+    print("|---|---|---|---|---|---|---|")
+    for row in long:
+        print(
+            f"| {row['benchmark']} | {row['threads']} | {row['forecast_s']:.0f} s"
+            f" | {row['wall_s']:.0f} s [{row['mean_load']:.0f}] | {row['cpu_s_per_thread']:.0f} s"
+            f" | {row['forecast_over_wall']:.2f} | {row['forecast_over_cpu']:.2f} |"
+        )
+    within = [r for r in long if 1 / 1.5 <= r["forecast_over_cpu"] <= 1.5]
+    print(
+        f"{len(within)} of {len(long)} jobs of >= {args.min_seconds:.0f} s within a factor of 1.5"
+        " of their CPU time a thread"
+    )
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        with open(args.out, "w", newline="") as sink:
+            writer = csv.DictWriter(sink, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
