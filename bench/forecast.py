@@ -1,9 +1,15 @@
 """The forecast (qwemflow.forecast, the cost model of the cluster requests) against a finished run's
-benchmark files: every job of the run's DAG with its forecast wall time, its measured wall time and
-CPU time (Snakemake's benchmark: s, cpu_time) and the load while it ran (mean_load), and the ratio
-forecast / measured for the jobs of at least --min-seconds.
+benchmark files, and the forecast of a preset on several machines.
 
-    python bench/forecast.py RUN_DIR [--cores 2] [--min-seconds 30] [--out bench/results/x.csv]
+    python bench/forecast.py compare RUN_DIR [--cores 2] [--min-seconds 30] [--out FILE.csv]
+    python bench/forecast.py project --configfile config/enwiki-paper.yaml --tokens 2e9 \
+        --machine 1x16 --machine 1x32 --machine 8x32
+
+compare: every job of the run's DAG with its forecast wall time, its measured wall time and CPU
+time (Snakemake's benchmark: s, cpu_time) and the load while it ran (mean_load), and the ratio
+forecast / measured for the jobs of at least --min-seconds.
+project: the preset's forecast (no network: --tokens words) on each machine (NODESxCORES): each
+stage's jobs, wall time and window in the schedule, the critical path, memory and disk peaks.
 
 RUN_DIR is the run's working directory; its config is the one the run's report was written with
 (.snakemake/report-config.yaml, the whole config of a run that reached its report), else
@@ -64,14 +70,7 @@ def measured(path: Path) -> dict | None:
     return {key: float(row[key]) for key in ("s", "cpu_time", "mean_load") if row.get(key)}
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("run", type=Path)
-    parser.add_argument("--configfile", action="append", default=[])
-    parser.add_argument("--cores", type=int, default=2)
-    parser.add_argument("--min-seconds", type=float, default=30.0)
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args(argv)
+def compare(args) -> None:
     config = run_config(args.run, args.configfile)
     config["forecast"] = {"nodes": 1, "cores_per_node": args.cores, "tokens": None}
     table, summary = forecast(config, str(REPO / "Snakefile"), args.run.resolve(), args.cores)
@@ -103,8 +102,9 @@ def main(argv=None) -> int:
         f" of {args.cores} cores: critical path {summary['critical_path_s']:.0f} s, all jobs"
         f" {summary['total_wall_s']:.0f} s"
     )
-    header = "| job | threads | forecast | wall [load] | CPU / thread | forecast / wall | forecast / CPU |"
-    print(header)
+    print(
+        "| job | threads | forecast | wall [load] | CPU / thread | forecast / wall | forecast / CPU |"
+    )
     print("|---|---|---|---|---|---|---|")
     for row in long:
         print(
@@ -123,6 +123,95 @@ def main(argv=None) -> int:
             writer = csv.DictWriter(sink, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
+
+
+# the stages of the projection: rules taken together
+STAGES = {
+    "download": ["download_part"],
+    "extraction": ["extract_text"],
+    "vocabulary and tokens": ["vocabulary", "tokenize"],
+    "counts": ["count_part", "merge_counts"],
+    "spectra (M*: all eigenpairs)": ["spectrum"],
+    "gensim word2vec (untied)": ["word2vec"],
+    "the paper's word2vec (tied)": ["tied_word2vec"],
+    "its expected loss": ["tied_word2vec_loss"],
+    "dynamics runs": ["dynamics"],
+    "evaluation, figures, summary": [],  # every other rule
+}
+
+
+def clock(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} h" if seconds >= 5400 else f"{seconds / 60:.0f} min"
+
+
+def project(args) -> None:
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    for path in args.configfile:
+        config = laid_over(config, yaml.safe_load(Path(path).read_text()))
+    named = {rule for rules in STAGES.values() for rule in rules}
+    results = {}
+    for machine in args.machine:
+        nodes, cores = (int(n) for n in machine.split("x"))
+        config["forecast"] = {"nodes": nodes, "cores_per_node": cores, "tokens": int(args.tokens)}
+        table, summary = forecast(config, str(REPO / "Snakefile"), Path(args.workdir), cores)
+        results[machine] = summary
+    print(f"Forecast: {int(args.tokens):,} words, {summary['parts']} parts, {summary['jobs']} jobs")
+    header = "| stage | jobs | " + " | ".join(
+        f"{m.split('x')[0]} x {m.split('x')[1]} cores: work [window]" for m in args.machine
+    )
+    print(header + " |")
+    print("|---" * (2 + len(args.machine)) + "|")
+    for stage, rules in STAGES.items():
+        cells, count = [], 0
+        for machine in args.machine:
+            stages = results[machine]["stages"]
+            mine = [s for r, s in stages.items() if (r in rules) or (not rules and r not in named)]
+            mine = [s for s in mine if s["jobs"]]
+            count = sum(s["jobs"] for s in mine)
+            work = sum(s["wall_s"] for s in mine)
+            begin = min((s["start_s"] for s in mine), default=0)
+            end = max((s["end_s"] for s in mine), default=0)
+            longest = max((s["longest_s"] for s in mine), default=0)
+            cells.append(
+                f"{clock(work)} (longest job {clock(longest)}) [{clock(begin)} to {clock(end)}]"
+            )
+        print(f"| {stage} | {count} | " + " | ".join(cells) + " |")
+    for key, label in (
+        ("critical_path_s", "**critical path**"),
+        ("total_wall_s", "all jobs, one after another"),
+    ):
+        print(f"| {label} | | " + " | ".join(clock(results[m][key]) for m in args.machine) + " |")
+    print(
+        "| memory peak (one node) / largest job | | "
+        + " | ".join(
+            f"{results[m]['peak_mem_mb'] / 1000:.0f} GB / {results[m]['largest_job_mem_mb'] / 1000:.1f} GB"
+            for m in args.machine
+        )
+        + " |"
+    )
+    print(
+        "| disk (results, downloads included) | | "
+        + " | ".join(f"{results[m]['disk_mb'] / 1000:.0f} GB" for m in args.machine)
+        + " |"
+    )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    one = commands.add_parser("compare", help="the forecast against a run's benchmark files")
+    one.add_argument("run", type=Path)
+    one.add_argument("--configfile", action="append", default=[])
+    one.add_argument("--cores", type=int, default=2)
+    one.add_argument("--min-seconds", type=float, default=30.0)
+    one.add_argument("--out", type=Path)
+    other = commands.add_parser("project", help="a preset's forecast on several machines")
+    other.add_argument("--configfile", action="append", default=[])
+    other.add_argument("--tokens", type=float, required=True)
+    other.add_argument("--machine", action="append", default=[], help="NODESxCORES, e.g. 1x32")
+    other.add_argument("--workdir", default="/nonexistent-qwemflow-forecast")
+    args = parser.parse_args(argv)
+    (compare if args.command == "compare" else project)(args)
     return 0
 
 

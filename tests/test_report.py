@@ -16,6 +16,7 @@ EXPECTED = {
     "Dynamics": {"fig1.png", "fig2.png", "learning_curve.png", "ablation.png"},
     "Linear representations": {"fig4.png", "top1.png", "target_spectra.png", "overlap.png"},
     "Performance": {"performance.png"},
+    "Forecast": {"jobs.csv", "summary.json"},
 }
 
 

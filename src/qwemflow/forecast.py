@@ -20,7 +20,6 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -146,6 +145,8 @@ def parse_dry_run(text: str) -> list[dict]:
             job["benchmark"] = value
         elif key == "threads":
             job["threads"] = int(value)
+        elif key == "priority":
+            job["priority"] = int(value)
         elif key == "wildcards":
             job["wildcards"] = dict(item.split("=", 1) for item in value.split(", "))
     return jobs
@@ -241,7 +242,8 @@ def job_sizes(job: dict, config: dict, rows: list[dict], words: dict, counts) ->
 def schedule(jobs: list[dict], nodes: int, cores_per_node: int) -> tuple[float, list[float]]:
     """A list schedule of the jobs on `nodes` nodes of `cores_per_node` cores: each ready job,
     longest remaining chain first, starts on the first node with its threads free, after every
-    job whose output it reads; the downloads take turns on the network. Returns the makespan and
+    job whose output it reads (Snakemake's priority first, then the longest chain to the end);
+    the downloads take turns on the network. Returns the makespan and
     each job's start."""
     producer = {path: index for index, job in enumerate(jobs) for path in job["output"]}
     parents = [
@@ -260,7 +262,10 @@ def schedule(jobs: list[dict], nodes: int, cores_per_node: int) -> tuple[float, 
     # the downloads share the network: one at a time, in a lane of their own (node `nodes`)
     free = [cores_per_node] * nodes + [1]
     start = [0.0] * len(jobs)
-    ready = [(-chain[i], i) for i in range(len(jobs)) if waiting[i] == 0]
+    # Snakemake's priority first (the counts' 10 before gensim's 1), then the longest chain
+    ready = [
+        (-jobs[i].get("priority", 0), -chain[i], i) for i in range(len(jobs)) if not waiting[i]
+    ]
     heapq.heapify(ready)
     running: list[tuple[float, int, int]] = []  # (end, job, node)
     while ready or running:
@@ -271,22 +276,23 @@ def schedule(jobs: list[dict], nodes: int, cores_per_node: int) -> tuple[float, 
             for child in children[index]:
                 waiting[child] -= 1
                 if waiting[child] == 0:
-                    heapq.heappush(ready, (-chain[child], child))
+                    heapq.heappush(ready, (-jobs[child].get("priority", 0), -chain[child], child))
         if running and running[0][0] <= now:
             continue  # every job that ends now frees its cores first
         waiting_for_cores = []
         while ready:
             key = heapq.heappop(ready)
-            threads = min(jobs[key[1]]["threads"], cores_per_node)
+            index = key[-1]
+            threads = min(jobs[index]["threads"], cores_per_node)
             node = max(range(nodes), key=lambda n: free[n])
-            if jobs[key[1]]["rule"] in DOWNLOADS:
+            if jobs[index]["rule"] in DOWNLOADS:
                 node, threads = nodes, 1
             if free[node] < threads:
                 waiting_for_cores.append(key)
                 continue
             free[node] -= threads
-            start[key[1]] = now
-            heapq.heappush(running, (now + jobs[key[1]]["wall_s"], key[1], node))
+            start[index] = now
+            heapq.heappush(running, (now + jobs[index]["wall_s"], index, node))
         for key in waiting_for_cores:
             heapq.heappush(ready, key)
         if not running and ready:
@@ -367,9 +373,17 @@ def forecast(
         disk += written
         job["done"] = bool(job["output"]) and all((workdir / p).exists() for p in job["output"])
     makespan, start = schedule(jobs, nodes, cores_per_node)
-    stages = Counter()
-    for job in jobs:
-        stages[job["rule"]] += job["wall_s"]
+    stages: dict[str, dict] = {}
+    for job, begin in zip(jobs, start, strict=True):
+        stage = stages.setdefault(
+            job["rule"],
+            {"jobs": 0, "wall_s": 0.0, "longest_s": 0.0, "start_s": begin, "end_s": 0.0},
+        )
+        stage["jobs"] += 1
+        stage["wall_s"] = round(stage["wall_s"] + job["wall_s"], 1)
+        stage["longest_s"] = max(stage["longest_s"], round(job["wall_s"], 1))
+        stage["start_s"] = round(min(stage["start_s"], begin), 1)
+        stage["end_s"] = round(max(stage["end_s"], begin + job["wall_s"]), 1)
     summary = {
         "critical_path_s": round(makespan, 1),
         "total_wall_s": round(sum(job["wall_s"] for job in jobs), 1),
@@ -388,12 +402,15 @@ def forecast(
             "rates": runtime.MACHINE,
             "safety_factor_of_requests": runtime.SAFETY,
         },
-        "stages_s": {rule: round(seconds, 1) for rule, seconds in stages.items()},
+        # each rule's jobs: how many, their wall time together and the longest, when the schedule
+        # starts the first and ends the last
+        "stages": stages,
     }
     table = [
         {
             "rule": job["rule"],
             "wildcards": job["wildcards"],
+            "priority": job.get("priority", 0),
             "input": job["input"],
             "output": job["output"],
             "benchmark": job["benchmark"],
