@@ -76,7 +76,7 @@ MERGE_SECONDS_PER_VV = 4e-8
 # the targets and their spectra: a full eigh (all 10,000 eigenpairs of M*: 100 s idle, 3.5 min in
 # the preset's DAG beside gensim), block Lanczos for the top k (k = 400: 38 to 51 s)
 TARGET_SECONDS_PER_VV = 5e-8
-EIGH_SECONDS_PER_VVV = 1.5e-10
+EIGH_SECONDS_PER_VVV = 1.7e-10
 LANCZOS_SECONDS_PER_VVK = 7e-10
 # gensim skip-gram, one worker: seconds a (kept word, context, sample) pair, a + b d (each kept
 # word has L + 1 contexts on average, gensim's reduced windows, and 1 + negative samples each).
@@ -98,11 +98,20 @@ FULL_BATCH_SECONDS_PER_VVD = 3.9e-11
 # ... and numpy's own cost of a step's dozen calls (the default DAG's ablation runs on 500 words:
 # 1,650 steps in 3 to 5 s of CPU)
 FULL_BATCH_STEP_SECONDS = 1.5e-3
-# one step in M*'s eigenbasis: 9,920 QWEM steps of V d^2 = 4e8 in 4.6 to 8.0 min
-EIGENBASIS_SECONDS_PER_VDD = 9e-11
-# one minibatch step: sampled pairs x d, with the sparse products around them (the default DAG's
-# SGD run: 1,650 steps of 2 x 20,000 pairs, d = 50, in 26 s of CPU)
-MINIBATCH_SECONDS_PER_PAIR_DIM = 8e-9
+# every dynamics run reads the V x V counts and M*'s spectrum and builds its targets (the preset's
+# 500-word ablation runs at V = 10,000: 14 s and more, against 3 to 5 s at V = 2,000)
+DYNAMICS_SETUP_SECONDS_PER_VV = 1e-7
+# a run in M*'s eigenbasis first turns its V x V targets into that basis (the preset's init-0.1
+# QWEM run, 1,940 steps: 1.9 min)
+EIGENBASIS_SETUP_SECONDS_PER_VVV = 4e-11
+# one step in M*'s eigenbasis: 9,920 QWEM steps of V d^2 = 4e8 in 7.5 min of CPU (the preset's
+# QWEM run on the extract)
+EIGENBASIS_SECONDS_PER_VDD = 9.5e-11
+# one minibatch step: its sampled pairs, a + b d each, with the sparse products around them (the
+# SGD run, 1,650 steps of 2 x 20,000 pairs: 26 s of CPU at d = 50 in the default DAG, 59 s at
+# d = 200 in the preset's)
+MINIBATCH_SECONDS_PER_PAIR = 2.3e-7
+MINIBATCH_SECONDS_PER_PAIR_DIM = 3.3e-9
 # dense numerics on more threads (BLAS): an Amdahl serial share (not measured: a guess)
 BLAS_SERIAL_FRACTION = 0.3
 # an analogy evaluation of a V x d embedding (Google analogies, both protocols, and similarities)
@@ -198,18 +207,24 @@ def dynamics_seconds(
     in_eigenbasis: bool,
     n_records: int = 300,
     threads: int = 1,
+    vocab_size: int | None = None,
 ) -> float:
     """A dynamics run of t_max_over_tau1 times tau_1 steps on `words` words: O(V d^2) a step in
     M*'s eigenbasis (after one full eigendecomposition), O(batch d) by minibatches, O(V^2 d)
-    for a full-batch step otherwise; plus the recorded spectra and losses."""
+    for a full-batch step otherwise; plus the recorded spectra and losses, and reading the V x V
+    statistics of the whole vocabulary (vocab_size, default `words`)."""
+    vocab_size = words if vocab_size is None else vocab_size
     steps = t_max_over_tau1 * tau1_expected(words, init, learning_rate)
+    seconds = vocab_size**2 * DYNAMICS_SETUP_SECONDS_PER_VV
     if in_eigenbasis:
-        seconds = steps * words * dim**2 * EIGENBASIS_SECONDS_PER_VDD
+        seconds += words**3 * EIGENBASIS_SETUP_SECONDS_PER_VVV
+        seconds += steps * words * dim**2 * EIGENBASIS_SECONDS_PER_VDD
     elif batch_size is not None:
-        seconds = steps * 2 * batch_size * dim * MINIBATCH_SECONDS_PER_PAIR_DIM
+        pairs = steps * 2 * batch_size
+        seconds += pairs * (MINIBATCH_SECONDS_PER_PAIR + MINIBATCH_SECONDS_PER_PAIR_DIM * dim)
         seconds += n_records * words**2 * dim * FULL_BATCH_SECONDS_PER_VVD  # the exact losses
     else:
-        seconds = steps * (words**2 * dim * FULL_BATCH_SECONDS_PER_VVD + FULL_BATCH_STEP_SECONDS)
+        seconds += steps * (words**2 * dim * FULL_BATCH_SECONDS_PER_VVD + FULL_BATCH_STEP_SECONDS)
     return seconds / blas_speedup(threads)
 
 
@@ -319,6 +334,7 @@ def expected_seconds(
             trains_in_mstar_eigenbasis(config, run, vocab_size),
             settings["n_records"],
             threads,
+            vocab_size,
         )
     if rule == "evaluate_model":
         return START_SECONDS + vocab_size * dim * EVALUATE_SECONDS_PER_VD
