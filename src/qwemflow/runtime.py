@@ -97,7 +97,7 @@ LOSS_SECONDS_PER_VVD = 1.4e-10
 FULL_BATCH_SECONDS_PER_VVD = 3.9e-11
 # ... and numpy's own cost of a step's dozen calls (the default DAG's ablation runs on 500 words:
 # 1,650 steps in 3 to 5 s of CPU)
-FULL_BATCH_STEP_SECONDS = 1.5e-3
+FULL_BATCH_STEP_SECONDS = 1e-3
 # every dynamics run reads the V x V counts and M*'s spectrum and builds its targets (the preset's
 # 500-word ablation runs at V = 10,000: 14 s and more, against 3 to 5 s at V = 2,000)
 DYNAMICS_SETUP_SECONDS_PER_VV = 1e-7
@@ -349,7 +349,7 @@ def expected_seconds(
     if rule == "results_summary":
         return START_SECONDS + 0.5 * parts + vocab_size**2 * 1e-8
     if rule == "forecast_files":
-        return START_SECONDS + 10.0  # the dry run that lists the jobs
+        return START_SECONDS + 6.0  # the dry run that lists the jobs (a Snakemake process)
     return START_SECONDS
 
 
