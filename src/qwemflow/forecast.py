@@ -391,6 +391,8 @@ def forecast(
         "core_s": round(sum(job["wall_s"] * job["threads"] for job in jobs), 1),
         "peak_mem_mb": round(peak_memory(jobs, start, nodes)),
         "largest_job_mem_mb": max(job["mem_mb"] for job in jobs),
+        # every output (the temporary per-part counts, deleted after the merge, included) and the
+        # largest scratch: an upper bound of the peak
         "disk_mb": round(disk + max(job["disk_mb"] for job in jobs)),
         "jobs": len(jobs),
         "done": sum(job["done"] for job in jobs),

@@ -482,8 +482,8 @@ def disk_mb(rule: str, wildcards: Mapping, config: Mapping, sizes: Mapping) -> i
 
 
 def output_mb(rule: str, wildcards: Mapping, config: Mapping, sizes: Mapping) -> float:
-    """Bytes (MB) a job of `rule` leaves in results/ (what the run's disk holds at its end; the
-    per-part counts are temporary and deleted after the merge)."""
+    """MB a job of `rule` writes to results/ (the per-part counts are temporary, deleted after
+    the merge: the forecast's disk, the sum over all jobs, is an upper bound of the peak)."""
     vocab_size = _int(wildcards, "V", config["vocab_size"])
     dim = _int(wildcards, "d", config["dim"])
     if rule == "download_part":
@@ -495,7 +495,7 @@ def output_mb(rule: str, wildcards: Mapping, config: Mapping, sizes: Mapping) ->
     if rule == "count_part":
         return 8 * vocab_size**2 / 1e6  # temporary
     if rule == "merge_counts":
-        return 8 * vocab_size**2 / 1e6
+        return 16 * vocab_size**2 / 1e6  # the counts and P(i,j)
     if rule == "spectrum":
         k = spectrum_eigenpairs(config, wildcards.get("target", "mstar"), vocab_size)
         return 8 * vocab_size * k / 1e6
