@@ -453,10 +453,13 @@ def mem_mb(rule: str, wildcards: Mapping, config: Mapping, sizes: Mapping) -> in
         )
     if rule == "results_summary":
         # M*'s eigenvectors read whole (up to V x V); each part's article offsets (8 bytes an
-        # article of about 1,000 words) and one part's word counts at a time
+        # article of about 1,000 words) and one part's word counts at a time (a Python dict: about
+        # 15 times its file)
         tokens = sizes.get("tokens", 0) or 0
         part_tokens = tokens / (sizes.get("parts", 1) or 1)
-        return dense_mb(vocab_size, 1) + 200 + int(8 * tokens / 1e9 + 1e-4 * part_tokens)
+        return (
+            dense_mb(vocab_size, 1) + 200 + int(8 * tokens / 1e9 + 15 * wordcounts_mb(part_tokens))
+        )
     return 1000
 
 
