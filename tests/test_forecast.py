@@ -11,7 +11,7 @@ import yaml
 from conftest import REPO, enwiki_config, laid_over, make_dump_mirror, run_snakemake, write_config
 from http_server import FileServer
 
-from qwemflow.forecast import COLUMNS, forecast, parse_dry_run
+from qwemflow.forecast import COLUMNS, forecast, parse_dry_run, schedule
 from qwemflow.sources import BUNDLED_DUMP, gensim_test_data
 
 GENSIM = ("word2vec", "tied_word2vec")
@@ -152,3 +152,35 @@ def test_the_numbers_grow_with_the_corpus_and_shrink_with_the_cores(tmp_path):
     assert cluster["critical_path_s"] < wide["critical_path_s"]
     assert wide["stages"]["word2vec"]["wall_s"] < small["stages"]["word2vec"]["wall_s"]
     assert cluster["critical_path_s"] >= max(row["wall_s"] for row in table)
+
+
+def job(name, wall_s, threads=1, inputs=(), priority=0):
+    return {
+        "rule": name,
+        "input": [f"{i}.out" for i in inputs],
+        "output": [f"{name}.out"],
+        "threads": threads,
+        "wall_s": wall_s,
+        "priority": priority,
+    }
+
+
+def test_the_schedule_keeps_dependencies_threads_and_priorities():
+    jobs = [
+        job("a", 10),
+        job("b", 5, inputs=["a"]),
+        job("c", 20, threads=4),
+        job("d", 1, inputs=["b", "c"]),
+        job("download_part", 7),
+        job("e", 2, priority=10),
+    ]
+    makespan, start = schedule(jobs, nodes=1, cores_per_node=4)
+    when = dict(zip((j["rule"] for j in jobs), start, strict=True))
+    assert when["e"] == 0  # the highest priority first
+    assert when["b"] >= when["a"] + 10 and when["d"] >= max(when["b"] + 5, when["c"] + 20)
+    # c needs the whole node: it waits for the one-core jobs running beside it to end
+    assert when["c"] >= 2 and not (when["a"] < when["c"] < when["a"] + 10)
+    assert makespan == max(s + j["wall_s"] for s, j in zip(start, jobs, strict=True))
+    # on two nodes c runs beside the chain a, b
+    wide, start = schedule(jobs, nodes=2, cores_per_node=4)
+    assert wide == 20 + 1 < makespan

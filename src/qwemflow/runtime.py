@@ -54,8 +54,9 @@ PLOT_SECONDS = 1.5
 EXTRACT_MEDIAWIKI_WORDS_PER_SECOND = 100e3
 EXTRACT_TEXT_WORDS_PER_SECOND = 200e3
 # source bytes a word: the bundled bz2 MediaWiki dump (1.7 MB for 519k words of articles of >= 50
-# words), WikiExtractor text (the extract: 200 MB for 34.6M words), compressed (bz2, text8's zip)
-# about a third of that; the extracted text, gzipped (the sample: 1.1 MB for 519k words)
+# words); plain text about 6 (a word and a space), compressed (bz2, zip) about 2 (the extract's
+# bz2 WikiExtractor files: 58 MB for 34.6M words of the articles kept); the extracted text,
+# gzipped (the sample: 1.1 MB for 519k words)
 MEDIAWIKI_BZ2_BYTES_PER_WORD = 3.3
 MEDIAWIKI_BYTES_PER_WORD = 12.0
 TEXT_BYTES_PER_WORD = 6.0
@@ -63,6 +64,7 @@ COMPRESSED_TEXT_BYTES_PER_WORD = 2.0
 GZIP_TEXT_BYTES_PER_WORD = 2.15
 # the downloads: not measured (they depend on the mirror); dumps.wikimedia.org serves a few MB/s
 DOWNLOAD_BYTES_PER_SECOND = 5e6
+# generated text, a prefix cut from a corpus's text: not measured (guesses, a scale study's jobs)
 SYNTHETIC_WORDS_PER_SECOND = 1.0e6
 PREFIX_WORDS_PER_SECOND = 1.0e6
 # tokenization: the extract's 17M-word parts in 19 s a part
@@ -183,12 +185,6 @@ def gensim_seconds(
     seconds = pairs * (GENSIM_SECONDS_PER_PAIR + GENSIM_SECONDS_PER_PAIR_DIM * dim)
     record = WORD2VEC_RECORDS * len(counts) * dim**2 * SVD_SECONDS_PER_VDD
     return seconds / gensim_speedup(threads) + record
-
-
-def tau1_bound(vocab_size: int, init: float, learning_rate: float) -> float:
-    """An upper bound on tau_1 in steps, ln(lambda_1 / init^2) / (2 ln(1 + eta lambda_1)), before
-    lambda_1 is known: the targets' entries lie in [-2, 2], so lambda_1 <= 2 V."""
-    return math.log(max(2 * vocab_size / init**2, math.e)) / (2 * math.log1p(learning_rate))
 
 
 def tau1_expected(vocab_size: int, init: float, learning_rate: float) -> float:
