@@ -31,6 +31,7 @@ include: "workflow/rules/linear.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/scale_study.smk"
+include: "workflow/rules/forecast.smk"
 
 
 rule all:
@@ -40,6 +41,8 @@ rule all:
         rules.figures.input,
         f"results/{CORPUS}/summary/{SETTING}/summary.html",
         f"results/{CORPUS}/figures/{SETTING}/performance.png",
+        # the forecast made at the start, for the report (`snakemake forecast` prints a new one)
+        f"results/{CORPUS}/forecast/jobs.csv",
 
 
 onsuccess:

@@ -35,7 +35,7 @@ from qwemflow.dynamics import log_spaced_steps
 from qwemflow.vocab import encode_articles, top_words
 from qwemflow.word2vec import TokenStream, Trajectory, sentence_starts, train_sgns
 
-MODES = ("workflow", "gensim-iterator")
+MODES = ("workflow", "workflow-unrecorded", "gensim-iterator")
 
 
 def corpus_files(paths: list[Path]) -> list[Path]:
@@ -57,14 +57,16 @@ def first_articles(files: list[Path], n_tokens: int, min_words: int) -> list[lis
     return articles
 
 
-def train_workflow(ids, offsets, counts, settings, workers):
-    """As train_word2vec.py runs it: slices, 200 singular-value records."""
+def train_workflow(ids, offsets, counts, settings, workers, records=200):
+    """As train_word2vec.py runs it: slices, `records` singular-value records (0: slices of
+    SLICE_WORDS only, the slicing's own cost)."""
     stream = TokenStream(lambda: iter([(ids, sentence_starts(offsets))]), len(ids))
     total = settings["epochs"] * len(ids)
-    trajectory = Trajectory(log_spaced_steps(total, 200), [], total)
+    trajectory = Trajectory(log_spaced_steps(total, records) if records else [], [], total)
     train_sgns(
         stream, counts, **settings, workers=workers, stops=trajectory.record, on_stop=trajectory
     )
+    trajectory.arrays()
 
 
 def train_gensim_iterator(sentences, word_counts, settings, workers):
@@ -133,6 +135,9 @@ def main() -> None:
 
     runs = {
         "workflow": lambda w: train_workflow(ids, offsets, list(word_counts.values()), settings, w),
+        "workflow-unrecorded": lambda w: train_workflow(
+            ids, offsets, list(word_counts.values()), settings, w, records=0
+        ),
         "gensim-iterator": lambda w: train_gensim_iterator(sentences, word_counts, settings, w),
     }
     seconds = {(mode, w): [] for mode in args.modes for w in args.workers}

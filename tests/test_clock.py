@@ -29,13 +29,15 @@ def planted_topics(seed=0, sentences=200, length=500):
     return out
 
 
-def test_streams_top_mode_grows_at_twice_its_eigenvalue_on_the_clock():
-    """Tied gensim from init 1e-4, sample 0, negative 1, L = 2, a small rate (little noise): in
-    the linear regime s_1^2 grows as exp(2 lambda_1 t), t = R x integral of alpha. Measured on
-    the word counts gensim was actually at (exact snapshots), the rate is 1.04 x 2 lambda_1 here
-    (1.06 at alpha 4e-3, 1.10 at 2e-3 in one epoch: SGD's noise speeds the growth a little).
-    Within 0.95 to 1.15, so the normalization is held: L in place of L + 1 would read 1.56, a
-    missing factor 2 in T or the clock 0.52 or 2.1."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_streams_top_mode_grows_at_twice_its_eigenvalue_on_the_clock(workers):
+    """Tied gensim on one worker and on two, from init 1e-4, sample 0, negative 1, L = 2, a
+    small rate (little noise): in the linear regime s_1^2 grows as exp(2 lambda_1 t), t = R x
+    integral of alpha. Measured on the word counts gensim was actually at (exact snapshots), the
+    rate is 1.04 x 2 lambda_1 here on one worker, 1.05 on two (1.06 at alpha 4e-3, 1.10 at 2e-3
+    in one epoch: SGD's noise speeds the growth a little). Within 0.95 to 1.15, so the
+    normalization is held: L in place of L + 1 would read 1.56, a missing factor 2 in T or the
+    clock 0.52 or 2.1."""
     sentences = planted_topics()
     ids = np.concatenate(sentences)
     offsets = np.arange(len(sentences) + 1) * len(sentences[0])
@@ -59,6 +61,7 @@ def test_streams_top_mode_grows_at_twice_its_eigenvalue_on_the_clock():
         epochs=EPOCHS,
         alpha=ALPHA,
         seed=1,
+        workers=workers,
         init_scale=1e-4,
         tied=True,
         stops=trajectory.record,

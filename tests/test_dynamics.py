@@ -250,6 +250,7 @@ def test_fig2_numbers_and_word2vec_trajectory(default_run):
         ("word2vec", "1e-12"),
         ("qwem", "1e-12"),
         ("theory", "1e-12"),
+        ("word2vec-rise", "1e-12"),  # the tied word2vec's predicted half-times, ticked
     }
     drawn_png(figures / "fig2.png", dpi=150)  # config.yaml's figures.style.dpi
     assert (figures / "fig2.pdf").read_bytes().startswith(b"%PDF")
@@ -399,7 +400,8 @@ def test_ablation_minibatch_and_tied_word2vec_in_the_dag(default_run):
 def test_results_summary(default_run):
     summary = (default_run / "results/enwiki-sample/summary/V2000_L16_d50/summary.md").read_text()
     assert "word2vec (paper: tied SGNS) 68%" in summary and "| QWEM |" in summary
-    assert "run qwem: modes 1-10 reach half the theory's height within" in summary
+    assert "run qwem: modes 1-10 reach half the theory's height at" in summary
+    assert "run word2vec-tied: modes 1-10 reach half the theory's height at" in summary
     overlap = float(summary.split("overlaps the top-10 eigenvectors of M* at ")[1].split()[0])
     # docs/usage.md's value for the paper's word2vec (0.802); gensim's one-worker run repeats to
     # within rounding, and 0.01 keeps the untied baseline's 0.654 (documented beside it) out

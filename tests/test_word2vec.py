@@ -92,16 +92,17 @@ def test_a_recorded_state_is_the_model_after_exactly_its_words(small_corpus):
 def test_several_workers_train_every_word_once(small_corpus):
     """Two threads on their own halves of each slice: gensim reads each half to its end (the
     trainer checks the tokens it read), the states come at the same word counts, and the model
-    learns its top direction as one worker does. Within a factor 1.5: from init 1e-12 the top
-    singular value varies that much with the seed alone (5.9 to 8.1 over seeds 3 to 6 with one
-    worker here), and two threads' unlocked updates change the random streams."""
+    learns the top direction one worker learns (cosine 0.85 here, against 1 for two runs of one
+    worker: two threads' unlocked updates change the random streams). How fast several workers
+    grow a mode is tested against the theory (test_clock.py)."""
     one, one_run, _ = train(small_corpus, workers=1)
     two, two_run, _ = train(small_corpus, workers=2)
     np.testing.assert_array_equal(one_run["words"], two_run["words"])
     np.testing.assert_array_equal(one_run["snapshot_words"], two_run["snapshot_words"])
     assert not np.array_equal(one, two)
-    top_one, top_two = one_run["singular_values"][-1, 0], two_run["singular_values"][-1, 0]
-    assert 1 / 1.5 < top_two / top_one < 1.5
+    assert two_run["singular_values"][-1, 0] > 1  # it trained, from init 1e-12
+    top_one, top_two = (np.linalg.svd(v, full_matrices=False)[0][:, 0] for v in (one, two))
+    assert abs(top_one @ top_two) > 0.7
 
 
 def test_stream_takes_words_in_order_across_epochs():

@@ -139,11 +139,17 @@ def test_every_rule_with_a_job_has_a_log_and_a_benchmark_and_the_others_are_name
     directives = ("log:", "benchmark:", "threads:", "resources:", "conda:")
     runs = ("script:", "shell:", "run:", "notebook:", "wrapper:")
     targets = sorted(name for name, body in rules.items() if not any(d in body for d in runs))
+    # the forecast target prints where Snakemake runs, every time: a benchmark file would count
+    # as its output and keep it from running again
+    printed = {"forecast"}
     assert [
         n
         for n, body in rules.items()
-        if n not in targets and not all(f"\n    {d}" in f"\n{body}" for d in directives)
+        if n not in [*targets, *printed]
+        and not all(f"\n    {d}" in f"\n{body}" for d in directives)
     ] == []
+    for name in printed:
+        assert "log:" in rules[name] and "conda:" in rules[name] and "benchmark:" not in rules[name]
     assert all(not any(d in rules[name] for d in directives) for name in targets)
     sentence = re.search(
         r"The target rules (.*?) only name files",

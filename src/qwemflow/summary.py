@@ -231,7 +231,8 @@ of its own linearized step, on one clock (rise_times.csv):
 (1: the same subspace; two random 10-dimensional subspaces of R^{vocab_size}: about {10 / vocab_size:.3f}).
 
 Learning curve (Google analogies over training, the closed form's embedding against each model at
-the same times; word2vec in its own time unit): the largest gap from the theory is {gaps}.
+the same times; the tied word2vec on the theory's clock, in units of its own linearization's τ₁):
+the largest gap from the theory is {gaps}.
 """
 
 

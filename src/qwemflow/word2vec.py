@@ -149,12 +149,12 @@ def write_corpus_file(path: Path, ids: np.ndarray, starts: np.ndarray, keys: np.
 
 
 def train_slice(
-    model, ids, starts, keys, workdir: Path, workers: int, alpha_from, alpha_to
+    model, vocab, ids, starts, keys, workdir: Path, workers: int, alpha_from, alpha_to
 ) -> None:
     """One slice of the stream on `workers` threads (fewer for a slice of fewer words), each on
     its own contiguous share of the words, the learning rate falling linearly from alpha_from to
-    alpha_to across every share."""
-    from gensim.models.word2vec_corpusfile import CythonVocab, train_epoch_sg
+    alpha_to across every share. vocab: gensim's CythonVocab of the model's keys."""
+    from gensim.models.word2vec_corpusfile import train_epoch_sg
 
     workers = min(workers, len(ids))
     bounds = (np.arange(workers + 1) * len(ids)) // workers
@@ -168,7 +168,6 @@ def train_slice(
     model.workers, model.epochs = workers, 1
     model.alpha = alpha_from
     model.min_alpha = alpha_from - workers * (alpha_from - alpha_to)
-    vocab = CythonVocab(model.wv, hs=0, fasttext=False)
     read = [None] * workers
 
     def train_share(worker):
@@ -233,7 +232,9 @@ def train_sgns(
     with the word vectors after exactly n words, at n = 0, at each of `stops` and at the end; with
     one worker the whole run is deterministic.
     """
-    from gensim.models import Word2Vec  # here: every job of the workflow reads SLICE_WORDS
+    # here: every job of the workflow reads SLICE_WORDS
+    from gensim.models import Word2Vec
+    from gensim.models.word2vec_corpusfile import CythonVocab
 
     keys, key_bytes = word_keys(len(word_counts))
     model = Word2Vec(
@@ -267,11 +268,12 @@ def train_sgns(
     if on_stop is not None:
         on_stop(model.wv.vectors, 0)
     done, reported = 0, 0
+    vocab = CythonVocab(model.wv, hs=0, fasttext=False)
     with tempfile.TemporaryDirectory(prefix="word2vec-") as workdir:
         for end in slice_ends(total, wanted):
             ids, starts = stream.take(end - done)
             train_slice(
-                model, ids, starts, key_bytes, Path(workdir), workers, rate(done), rate(end)
+                model, vocab, ids, starts, key_bytes, Path(workdir), workers, rate(done), rate(end)
             )
             if tied and model.syn1neg is not model.wv.vectors:
                 raise RuntimeError(

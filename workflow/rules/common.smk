@@ -9,13 +9,22 @@ import numpy as np
 import yaml
 from snakemake.utils import validate
 
-from qwemflow.backend import check_compute, runs_on_numpy
-from qwemflow.eigensolver import few_enough_for_lanczos
-from qwemflow.runtime import dynamics_minutes, gensim_minutes
+from qwemflow.backend import check_compute
+from qwemflow.runtime import disk_request as runtime_disk
+from qwemflow.runtime import learning_curve_times
+from qwemflow.runtime import memory_request as runtime_memory
+from qwemflow.runtime import time_request as runtime_request
+from qwemflow.runtime import spectrum_eigenpairs as eigenpairs_wanted
+from qwemflow.runtime import trains_in_mstar_eigenbasis as descends_in_eigenbasis
 from qwemflow.sources import is_local, local_path, read_manifest
-from qwemflow.vocab import read_word_counts
-from qwemflow.word2vec import SLICE_WORDS
 
+# Snakemake reads the values nested in --config as text ('forecast={tokens: 2e9}'): numbers again
+for _key, _value in (config.get("forecast") or {}).items():
+    if isinstance(_value, str):
+        try:
+            config["forecast"][_key] = None if _value in ("null", "~") else int(float(_value))
+        except ValueError:
+            pass  # left as it is, for the schema to refuse
 validate(config, schema="../schemas/config.schema.yaml")
 check_compute(config["compute"])
 config["dynamics"]["runs"] = {
@@ -190,24 +199,20 @@ def part_files(pattern):
     return files
 
 
-def mb(files):
-    """Total size of input files in MB, for resource estimates."""
-    return sum(os.path.getsize(f) for f in files if os.path.exists(f)) / 1e6
+def time_request(name):
+    """Resource runtime (minutes, SLURM's --time) of the jobs of `name`: the cost model's expected
+    time on the job's threads, from its input sizes, x SAFETY x attempt, plus a floor."""
+    return runtime_request(config, name)
 
 
-def max_mb(files):
-    """Size of the largest input file in MB."""
-    return max((os.path.getsize(f) for f in files if os.path.exists(f)), default=0) / 1e6
+def memory_request(name):
+    """Resource mem_mb of the jobs of `name`: what the cost model says such a job holds."""
+    return runtime_memory(config, name)
 
 
-def counts_mem_mb(wildcards, input):
-    """Counting memory: one dense V x V float64 matrix, working copies of the ids, headroom."""
-    return 500 + int(2 * 8 * int(wildcards.V) ** 2 / 1e6) + int(30 * mb(input))
-
-
-def dense_mem_mb(wildcards, copies=4):
-    """Memory of a job holding a few dense V x V float64 matrices."""
-    return 1000 + int(copies * 8 * int(wildcards.V) ** 2 / 1e6)
+def disk_request(name):
+    """Resource disk_mb of the jobs of `name`: their scratch files (gensim's slices)."""
+    return runtime_disk(config, name)
 
 
 def fig2_runs(wildcards):
@@ -250,70 +255,7 @@ def fig1_word2vec_loss(wildcards):
 def snapshot_times(run):
     """The times (t / tau_1) at which a dynamics run keeps W: learning_curve.times log-spaced from
     0.5 tau_1 to the run's end for the learning curve's run, none for the others."""
-    if run != config["learning_curve"]["run"]:
-        return []
-    settings = {**config["dynamics"], **config["dynamics"]["runs"][run]}
-    return np.geomspace(
-        0.5, settings["t_max_over_tau1"], config["learning_curve"]["times"]
-    ).tolist()
-
-
-def word2vec_mem_mb(wildcards, input):
-    """One part's ids at a time and one slice of the stream (its ids, sentence starts and text),
-    plus gensim's two V x d matrices."""
-    return (
-        1500
-        + int(4 * max_mb(input.tokens))
-        + int(SLICE_WORDS * 24 / 1e6)
-        + int(6 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6)
-    )
-
-
-def word2vec_disk_mb(wildcards):
-    """One slice's corpus files (a fixed-width key and a space a word, as many filler tokens)."""
-    return 100 + int(SLICE_WORDS * 2 * (len(wildcards.V) + 1) / 1e6)
-
-
-def snapshots_mb(wildcards, snapshots):
-    """Memory of a trajectory's snapshots: V x d float32 each, twice (kept, then saved)."""
-    return int(2 * snapshots * 4 * int(wildcards.V) * int(wildcards.d) / 1e6)
-
-
-def word2vec_runtime(block):
-    """Minutes for a gensim job of config `block`, from its in-vocabulary tokens (the vocabulary's
-    counts), settings and threads, more on each retry (qwemflow.runtime)."""
-
-    def runtime(wildcards, input, threads, attempt):
-        tokens = sum(read_word_counts(input.vocab).values()) if os.path.exists(input.vocab) else 0
-        settings = config[block]
-        return gensim_minutes(
-            tokens,
-            settings["epochs"],
-            int(wildcards.L),
-            settings["negative"],
-            int(wildcards.d),
-            threads,
-            attempt,
-        )
-
-    return runtime
-
-
-def dynamics_runtime(wildcards):
-    """Minutes for a dynamics run, from its length in tau_1 (bounded before M* is known), the cost
-    of its step and the words it trains on (qwemflow.runtime)."""
-    run = config["dynamics"]["runs"][wildcards.run]
-    settings = {**config["dynamics"], **run}
-    vocab_size = int(wildcards.V)
-    return dynamics_minutes(
-        min(run.get("top_words", vocab_size), vocab_size),
-        int(wildcards.d),
-        run["init"],
-        settings["learning_rate"],
-        settings["t_max_over_tau1"],
-        settings["batch_size"],
-        trains_in_mstar_eigenbasis(run, vocab_size),
-    )
+    return learning_curve_times(config, run)
 
 
 def scale_study_points(wildcards):
@@ -375,14 +317,7 @@ def trains_in_mstar_eigenbasis(run, vocab_size):
     """Whether a dynamics run descends in M*'s own eigenbasis and so needs all its eigenpairs:
     full-batch QWEM under Setting 3.1 with psi = 1 (dynamics.quartic_distance, whose linearized
     target is M*) on the whole vocabulary (top_words trains on another matrix)."""
-    settings = {**config["dynamics"], **run}
-    return (
-        run["loss"] == "qwem"
-        and run["reweighting"] == "setting-3.1"
-        and settings["psi"] == 1
-        and settings["batch_size"] is None
-        and run.get("top_words", vocab_size) >= vocab_size
-    )
+    return descends_in_eigenbasis(config, run, vocab_size)
 
 
 def fig4_dims(wildcards):
@@ -394,33 +329,13 @@ def spectrum_eigenpairs(target, vocab_size):
     """How many eigenpairs of a target its readers need, capped by V: the eigen-embeddings
     (spectral.n_eigenpairs), the appendix's spectra; for M* also Figure 4 (figures.fig4.max_dim),
     and all of them when a dynamics run trains in its eigenbasis."""
-    wanted = config["spectral"]["n_eigenpairs"]
-    if target in APPENDIX_TARGETS:
-        wanted = max(wanted, config["figures"]["appendix"]["spectra_rank"])
-    if target == "mstar":
-        wanted = max(wanted, config["figures"]["fig4"]["max_dim"])
-        if any(
-            trains_in_mstar_eigenbasis(run, vocab_size)
-            for run in config["dynamics"]["runs"].values()
-        ):
-            wanted = vocab_size
-    return min(wanted, vocab_size)
+    return eigenpairs_wanted(config, target, vocab_size)
 
 
 def gpus():
     """GPUs a job of the spectrum and dynamics stages asks for: one on cuda (on SLURM the
     executor turns resource gpu into --gpus)."""
     return 1 if config["compute"]["device"] == "cuda" else 0
-
-
-def spectrum_mem_mb(wildcards):
-    """The target, and a full eigh's working copies when its eigenpairs are too many for Lanczos."""
-    size = int(wildcards.V)
-    # off numpy (config compute) every target is diagonalized whole
-    full = not runs_on_numpy(config["compute"]) or not few_enough_for_lanczos(
-        size, spectrum_eigenpairs(wildcards.target, size)
-    )
-    return dense_mem_mb(wildcards, copies=6 if full else 4)
 
 
 # word2vec's subsampling threshold in the runs with word2vec's reweighting: the tied word2vec's

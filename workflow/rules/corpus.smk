@@ -21,8 +21,8 @@ if config["corpus"]["source"] == "synthetic":
         threads: 1
         resources:
             # generated and written a chunk at a time: memory does not grow with the part
-            mem_mb=1500,
-            runtime=lambda wildcards: 5 + int(part_rows(wildcards)[0]["size"]) // 10**8,
+            mem_mb=memory_request("synthesize_text"),
+            runtime=time_request("synthesize_text"),
         params:
             settings=config["corpus"]["synthetic"],
         script:
@@ -49,8 +49,8 @@ else:
             # the part is streamed a document at a time, each at most corpus.max_document_mb: measured
             # 18x a document's size at worst (4-byte-wide wikitext parsed, then through filter_wiki),
             # plus the interpreter and the part's word counts
-            mem_mb=1000 + int(20 * config["corpus"]["max_document_mb"]),
-            runtime=lambda wildcards, input: 30 + int(mb(input) / 2),
+            mem_mb=memory_request("extract_text"),
+            runtime=time_request("extract_text"),
         params:
             min_article_words=config["corpus"]["min_article_words"],
             max_document_mb=config["corpus"]["max_document_mb"],
@@ -76,8 +76,8 @@ rule prefix_text:
     threads: 1
     resources:
         # an article at a time, plus the prefix's word counts
-        mem_mb=1000 + int(5 * config["corpus"]["max_document_mb"]),
-        runtime=lambda wildcards: 10 + int(wildcards.words) // 10**7,
+        mem_mb=memory_request("prefix_text"),
+        runtime=time_request("prefix_text"),
     script:
         "../scripts/prefix_text.py"
 
@@ -95,8 +95,8 @@ rule vocabulary:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards, input: 1000 + int(2 * mb(input)),
-        runtime=20,
+        mem_mb=memory_request("vocabulary"),
+        runtime=time_request("vocabulary"),
     script:
         "../scripts/build_vocab.py"
 
@@ -117,8 +117,7 @@ rule tokenize:
     resources:
         # all ids of the part, plus one line (article) of at most corpus.max_document_mb split into
         # interned tokens: measured 4.3x its size
-        mem_mb=lambda wildcards, input: 1000
-        + int(8 * mb(input) + 5 * config["corpus"]["max_document_mb"]),
-        runtime=lambda wildcards, input: 20 + int(mb(input) / 5),
+        mem_mb=memory_request("tokenize"),
+        runtime=time_request("tokenize"),
     script:
         "../scripts/tokenize_part.py"

@@ -18,8 +18,8 @@ rule count_part:
         ENV
     threads: 2
     resources:
-        mem_mb=counts_mem_mb,
-        runtime=lambda wildcards, input: 10 + int(mb(input) / 10),
+        mem_mb=memory_request("count_part"),
+        runtime=time_request("count_part"),
     params:
         window=lambda wildcards: int(wildcards.L),
     script:
@@ -40,9 +40,9 @@ rule merge_counts:
         ENV
     threads: 1
     resources:
-        mem_mb=dense_mem_mb,
         # one V x V matrix read and added per part
-        runtime=lambda wildcards, input: 10 + len(input) * int(wildcards.V) ** 2 // 10**8,
+        mem_mb=memory_request("merge_counts"),
+        runtime=time_request("merge_counts"),
     params:
         window=lambda wildcards: int(wildcards.L),
     script:

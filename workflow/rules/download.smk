@@ -37,8 +37,8 @@ checkpoint corpus_manifest:
         ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=10,
+        mem_mb=memory_request("corpus_manifest"),
+        runtime=time_request("corpus_manifest"),
         downloads=1,
     params:
         # Only what defines the part list: editing another source's block, or retry settings,
@@ -65,8 +65,8 @@ rule download_part:
         ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=240,
+        mem_mb=memory_request("download_part"),
+        runtime=time_request("download_part"),
         downloads=1,
     script:
         "../scripts/download_part.py"

@@ -18,9 +18,8 @@ rule dynamics:
     # (--set-threads dynamics=N gives it more on a larger node)
     threads: 1
     resources:
-        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=9)
-        + 3 * snapshots_mb(wildcards, len(snapshot_times(wildcards.run))),
-        runtime=dynamics_runtime,
+        mem_mb=memory_request("dynamics"),
+        runtime=time_request("dynamics"),
         gpu=gpus(),
     params:
         run=lambda wildcards: config["dynamics"]["runs"][wildcards.run],
@@ -51,7 +50,7 @@ rule dynamics_embedding:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("dynamics_embedding"),
+        runtime=time_request("dynamics_embedding"),
     script:
         "../scripts/dynamics_embedding.py"

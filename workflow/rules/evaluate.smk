@@ -17,8 +17,8 @@ rule men_dataset:
         ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=10,
+        mem_mb=memory_request("men_dataset"),
+        runtime=time_request("men_dataset"),
         downloads=1,  # download.max_concurrent (download.smk)
     params:
         men=config["evaluate"]["men"],
@@ -40,8 +40,8 @@ rule evaluate_model:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1500 + int(8 * 8 * int(wildcards.V) * 1024 / 1e6),
-        runtime=20,
+        mem_mb=memory_request("evaluate_model"),
+        runtime=time_request("evaluate_model"),
     script:
         "../scripts/evaluate_model.py"
 
@@ -61,7 +61,7 @@ rule benchmark_table:
         ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=5,
+        mem_mb=memory_request("benchmark_table"),
+        runtime=time_request("benchmark_table"),
     script:
         "../scripts/benchmark_table.py"

@@ -21,8 +21,8 @@ rule table_figure:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("table_figure"),
+        runtime=time_request("table_figure"),
     params:
         style=config["figures"]["style"],
     script:
@@ -47,8 +47,8 @@ rule eigenfeatures_figure:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("eigenfeatures_figure"),
+        runtime=time_request("eigenfeatures_figure"),
     params:
         style=config["figures"]["style"],
     script:
@@ -87,8 +87,8 @@ rule fig2_data:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("fig2_data"),
+        runtime=time_request("fig2_data"),
     params:
         modes=config["figures"]["fig2"]["modes"],
         inits={
@@ -121,8 +121,8 @@ rule fig2:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("fig2"),
+        runtime=time_request("fig2"),
     params:
         style=config["figures"]["style"],
         caption={
@@ -153,8 +153,8 @@ rule fig1_data:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1000 + int(6 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
-        runtime=5,
+        mem_mb=memory_request("fig1_data"),
+        runtime=time_request("fig1_data"),
     params:
         modes=config["figures"]["fig2"]["modes"],
     script:
@@ -180,8 +180,8 @@ rule fig1:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("fig1"),
+        runtime=time_request("fig1"),
     params:
         style=config["figures"]["style"],
         labelled_words=config["figures"]["fig1"]["labelled_words"],
@@ -211,8 +211,8 @@ rule ablation_data:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1000 + int(4 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
-        runtime=5,
+        mem_mb=memory_request("ablation_data"),
+        runtime=time_request("ablation_data"),
     params:
         panels=list(config["figures"]["ablation"]["panels"]),
         modes=config["figures"]["ablation"]["modes"],
@@ -238,8 +238,8 @@ rule ablation:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("ablation"),
+        runtime=time_request("ablation"),
     params:
         style=config["figures"]["style"],
         caption={
@@ -271,10 +271,8 @@ rule learning_curve_data:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1500
-        + 2 * snapshots_mb(wildcards, config["learning_curve"]["times"])
-        + 2 * snapshots_mb(wildcards, config["tied_word2vec"]["snapshots"]),
-        runtime=lambda wildcards: 10 + int(wildcards.V) * int(wildcards.d) // 10**5,
+        mem_mb=memory_request("learning_curve_data"),
+        runtime=time_request("learning_curve_data"),
     script:
         "../scripts/learning_curve_data.py"
 
@@ -297,8 +295,8 @@ rule learning_curve:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("learning_curve"),
+        runtime=time_request("learning_curve"),
     params:
         style=config["figures"]["style"],
         # the run whose W the curve reads, and how many times it kept (snapshot_times)
@@ -338,8 +336,8 @@ rule rise_times:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("rise_times"),
+        runtime=time_request("rise_times"),
     params:
         runs=list(config["dynamics"]["runs"]),
         style=config["figures"]["style"],

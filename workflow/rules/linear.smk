@@ -27,14 +27,8 @@ rule fig4_data:
     resources:
         # the stored eigenvectors while the first max_dim are copied out; then those, the
         # embeddings and a unit copy (V x max_dim), and batches of scores
-        mem_mb=lambda wildcards: 1000
-        + int(
-            8
-            * int(wildcards.V)
-            * (spectrum_eigenpairs("mstar", int(wildcards.V)) + 3 * fig4_dims(wildcards))
-            / 1e6
-        ),
-        runtime=lambda wildcards: 10 + int(wildcards.V) * fig4_dims(wildcards) // 10**6,
+        mem_mb=memory_request("fig4_data"),
+        runtime=time_request("fig4_data"),
     params:
         fig4=FIG4,
     script:
@@ -62,8 +56,8 @@ rule fig4:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("fig4"),
+        runtime=time_request("fig4"),
     params:
         style=config["figures"]["style"],
         family=FIG4["spectrum_family"],
@@ -91,8 +85,8 @@ rule top1_figure:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("top1_figure"),
+        runtime=time_request("top1_figure"),
     params:
         style=config["figures"]["style"],
     script:
@@ -113,8 +107,8 @@ rule target_spectra_data:
     threads: 1
     resources:
         # only the eigenvalues are read
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("target_spectra_data"),
+        runtime=time_request("target_spectra_data"),
     params:
         targets=APPENDIX_TARGETS,
         rank=APPENDIX["spectra_rank"],
@@ -140,8 +134,8 @@ rule target_spectra:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("target_spectra"),
+        runtime=time_request("target_spectra"),
     params:
         style=config["figures"]["style"],
     script:
@@ -163,8 +157,8 @@ rule embedding_overlap_data:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1000 + int(8 * 8 * int(wildcards.V) * int(wildcards.d) / 1e6),
-        runtime=5,
+        mem_mb=memory_request("embedding_overlap_data"),
+        runtime=time_request("embedding_overlap_data"),
     params:
         pairs=APPENDIX["overlap_pairs"],
         n_vectors=APPENDIX["overlap_vectors"],
@@ -190,8 +184,8 @@ rule embedding_overlap:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("embedding_overlap"),
+        runtime=time_request("embedding_overlap"),
     params:
         style=config["figures"]["style"],
         # the pairs embedding_overlap_data compares, on this many vectors (capped by d)

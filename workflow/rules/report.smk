@@ -26,8 +26,8 @@ rule provenance:
         ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=5,
+        mem_mb=memory_request("provenance"),
+        runtime=time_request("provenance"),
     params:
         config=NUMBERS_CONFIG,
         git=GIT,
@@ -74,8 +74,8 @@ rule results_summary:
     resources:
         # M*'s eigenvectors are read whole (up to V x V) to take the top few; of the token files
         # only the article offsets (8 bytes an article)
-        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=1) + 200,
-        runtime=10,
+        mem_mb=memory_request("results_summary"),
+        runtime=time_request("results_summary"),
     params:
         runs=[*config["dynamics"]["runs"], "word2vec-tied"],
     script:
@@ -107,8 +107,8 @@ rule performance:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("performance"),
+        runtime=time_request("performance"),
     params:
         benchmarks=["benchmarks/{corpus}", "benchmarks/datasets"],
         # the scale study's prefix corpora have their benchmarks inside the corpus's own

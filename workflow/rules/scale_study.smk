@@ -14,8 +14,8 @@ rule scale_study_data:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("scale_study_data"),
+        runtime=time_request("scale_study_data"),
     params:
         points=scale_study_points,
     script:
@@ -36,8 +36,8 @@ rule scale_study_figure:
         ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=memory_request("scale_study_figure"),
+        runtime=time_request("scale_study_figure"),
     params:
         style=config["figures"]["style"],
     script:

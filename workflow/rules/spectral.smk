@@ -16,8 +16,8 @@ rule spectrum:
     # (--set-threads spectrum=N gives it more on a larger node)
     threads: 1
     resources:
-        mem_mb=spectrum_mem_mb,
-        runtime=lambda wildcards: 10 + int(wildcards.V) ** 3 // 10**10,
+        mem_mb=memory_request("spectrum"),
+        runtime=time_request("spectrum"),
         gpu=gpus(),
     params:
         # one decomposition per target for all its readers: embeddings, Figure 4, the dynamics
@@ -41,8 +41,8 @@ rule eigen_embedding:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=1),
-        runtime=10,
+        mem_mb=memory_request("eigen_embedding"),
+        runtime=time_request("eigen_embedding"),
     script:
         "../scripts/eigen_embedding.py"
 
@@ -65,8 +65,8 @@ rule eigenfeatures:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=1),
-        runtime=10,
+        mem_mb=memory_request("eigenfeatures"),
+        runtime=time_request("eigenfeatures"),
     params:
         n_features=config["spectral"]["eigenfeatures"]["n_features"],
         n_words=config["spectral"]["eigenfeatures"]["n_words"],

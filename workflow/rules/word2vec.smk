@@ -19,9 +19,9 @@ rule word2vec:
         ENV
     threads: config["word2vec"]["workers"]
     resources:
-        mem_mb=word2vec_mem_mb,
-        disk_mb=word2vec_disk_mb,
-        runtime=word2vec_runtime("word2vec"),
+        mem_mb=memory_request("word2vec"),
+        runtime=time_request("word2vec"),
+        disk_mb=disk_request("word2vec"),
     params:
         settings=config["word2vec"],
         tied=False,
@@ -47,10 +47,9 @@ rule tied_word2vec:
         ENV
     threads: config["tied_word2vec"]["workers"]
     resources:
-        mem_mb=lambda wildcards, input: word2vec_mem_mb(wildcards, input)
-        + snapshots_mb(wildcards, config["tied_word2vec"]["snapshots"]),
-        disk_mb=word2vec_disk_mb,
-        runtime=word2vec_runtime("tied_word2vec"),
+        mem_mb=memory_request("tied_word2vec"),
+        runtime=time_request("tied_word2vec"),
+        disk_mb=disk_request("tied_word2vec"),
     params:
         settings=config["tied_word2vec"],
         tied=True,
@@ -75,10 +74,8 @@ rule tied_word2vec_loss:
         ENV
     threads: 1
     resources:
-        mem_mb=lambda wildcards: dense_mem_mb(wildcards, copies=6)
-        + snapshots_mb(wildcards, config["tied_word2vec"]["snapshots"]),
-        runtime=lambda wildcards: 10
-        + config["tied_word2vec"]["snapshots"] * int(wildcards.V) ** 2 * int(wildcards.d) // 10**12,
+        mem_mb=memory_request("tied_word2vec_loss"),
+        runtime=time_request("tied_word2vec_loss"),
     params:
         negative=config["tied_word2vec"]["negative"],
         sample=config["tied_word2vec"]["sample"],
@@ -105,10 +102,8 @@ rule word2vec_modes:
         ENV
     threads: 1
     resources:
-        # the counts of the subsampled stream beside the statistics, one part's ids at a time
-        mem_mb=lambda wildcards, input: dense_mem_mb(wildcards, copies=8)
-        + int(4 * max_mb(input.tokens)),
-        runtime=lambda wildcards, input: 10 + int(mb(input.tokens) // 100),
+        mem_mb=memory_request("word2vec_modes"),
+        runtime=time_request("word2vec_modes"),
     params:
         settings=config["tied_word2vec"],
     script:
