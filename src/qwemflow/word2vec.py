@@ -232,7 +232,7 @@ def train_sgns(
     with the word vectors after exactly n words, at n = 0, at each of `stops` and at the end; with
     one worker the whole run is deterministic.
     """
-    # here: every job of the workflow reads SLICE_WORDS
+    # gensim imported here, not with the module: every job of the workflow reads SLICE_WORDS
     from gensim.models import Word2Vec
     from gensim.models.word2vec_corpusfile import CythonVocab
 
