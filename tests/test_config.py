@@ -3,9 +3,13 @@
 import hashlib
 import re
 
+import pytest
 import yaml
 from conftest import REPO, run_snakemake, workflow_dir, write_config
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
+
+from qwemflow.schema import typed_from_text
 
 
 def changed_config_dir(tmp_path, change):
@@ -37,6 +41,30 @@ def test_wrong_type_is_named(tmp_path):
     assert result.returncode != 0
     assert "'many' is not of type 'integer'" in result.stdout + result.stderr
     assert "['corpus']['min_article_words']" in result.stdout + result.stderr
+
+
+def test_config_text_is_typed_as_the_schema_says():
+    """Snakemake passes the values nested in --config as text ('word2vec={workers: 8}'): they
+    become the numbers, booleans and nulls the schema asks for; text stays text where the schema
+    wants text, and text that is no number is left for the validation to name."""
+    schema_path = REPO / "workflow/schemas/config.schema.yaml"
+    schema = yaml.safe_load(schema_path.read_text())
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    config["word2vec"]["workers"] = "8"
+    config["tied_word2vec"]["alpha"] = "0.01"
+    config["forecast"] = {"tokens": "2e9", "nodes": "null"}
+    config["dynamics"]["runs"]["qwem"]["init"] = "1e-12"
+    config["download"]["contact"] = "12345"
+    typed_from_text(config, schema)
+    assert config["word2vec"]["workers"] == 8 and config["tied_word2vec"]["alpha"] == 0.01
+    assert config["forecast"] == {"tokens": 2_000_000_000, "nodes": None}
+    assert config["dynamics"]["runs"]["qwem"]["init"] == 1e-12
+    assert config["download"]["contact"] == "12345"
+    validate(config, schema=str(schema_path))
+    config["word2vec"]["workers"] = "eight"
+    typed_from_text(config, schema)
+    with pytest.raises(WorkflowError, match="'eight' is not of type 'integer'"):
+        validate(config, schema=str(schema_path))
 
 
 def test_unknown_corpus_source_is_named(tmp_path):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from qwemflow.schema import resolve
+
 SCHEMA = Path("workflow/schemas/config.schema.yaml")
 DEFAULTS = Path("config.yaml")
 
@@ -34,14 +36,6 @@ Every key follows, with its default in `config.yaml` (or the schema's default wh
 `config.yaml` leaves it out). This page is generated from the schema by
 `python -m qwemflow.config_docs > config/README.md`.
 """
-
-
-def _resolve(node: dict, schema: dict) -> dict:
-    """A `$ref` to the schema's `$defs`, replaced by what it names (local refs only)."""
-    reference = node.get("$ref", "")
-    if not reference.startswith("#/$defs/"):
-        return node
-    return {**schema["$defs"][reference.removeprefix("#/$defs/")], **node}
 
 
 def _type(node: dict) -> str:
@@ -70,7 +64,7 @@ def _rows(node: dict, defaults, path: list[str], schema: dict):
     if isinstance(named, dict):
         properties["<name>"] = named
     for key, child in properties.items():
-        child = _resolve(child, schema)
+        child = resolve(child, schema)
         if isinstance(defaults, dict) and key in defaults:
             value = defaults[key]
         else:
@@ -115,7 +109,7 @@ def undocumented_keys(
     if isinstance(schema.get("additionalProperties"), dict):
         properties["<name>"] = schema["additionalProperties"]
     for key, child in properties.items():
-        child = _resolve(child, root)
+        child = resolve(child, root)
         if not child.get("description"):
             missing.append(".".join([*path, key]))
         missing.extend(undocumented_keys(child, (*path, key), root))

@@ -16,15 +16,12 @@ from qwemflow.runtime import memory_request as runtime_memory
 from qwemflow.runtime import time_request as runtime_request
 from qwemflow.runtime import spectrum_eigenpairs as eigenpairs_wanted
 from qwemflow.runtime import trains_in_mstar_eigenbasis as descends_in_eigenbasis
+from qwemflow.schema import typed_from_text
 from qwemflow.sources import is_local, local_path, read_manifest
 
-# Snakemake reads the values nested in --config as text ('forecast={tokens: 2e9}'): numbers again
-for _key, _value in (config.get("forecast") or {}).items():
-    if isinstance(_value, str):
-        try:
-            config["forecast"][_key] = None if _value in ("null", "~") else int(float(_value))
-        except ValueError:
-            pass  # left as it is, for the schema to refuse
+# the values nested in --config come as text ('word2vec={workers: 8}'): typed as the schema says
+with open(workflow.source_path("../schemas/config.schema.yaml")) as _schema:
+    typed_from_text(config, yaml.safe_load(_schema))
 validate(config, schema="../schemas/config.schema.yaml")
 check_compute(config["compute"])
 config["dynamics"]["runs"] = {
