@@ -403,8 +403,8 @@ def test_results_summary(default_run):
     assert "run qwem: modes 1-10 reach half the theory's height at" in summary
     assert "run word2vec-tied: modes 1-10 reach half the theory's height at" in summary
     overlap = float(summary.split("overlaps the top-10 eigenvectors of M* at ")[1].split()[0])
-    # docs/usage.md's value for the paper's word2vec (0.802); gensim's one-worker run repeats to
-    # within rounding, and 0.01 keeps the untied baseline's 0.654 (documented beside it) out
+    # docs/usage.md's value for the paper's word2vec (0.795); gensim's one-worker run repeats it
+    # exactly, and 0.01 keeps the untied baseline's 0.663 (documented beside it) out
     documented, untied = documented_word2vec_overlaps()
     assert overlap == pytest.approx(documented, abs=0.01) and abs(untied - documented) > 0.1
     html = (default_run / "results/enwiki-sample/summary/V2000_L16_d50/summary.html").read_text()
