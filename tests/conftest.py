@@ -48,6 +48,12 @@ def bundled_dump() -> Path:
     return gensim_test_data(BUNDLED_DUMP)
 
 
+@pytest.fixture(scope="session")
+def bundled_articles(bundled_dump) -> list[list[str]]:
+    """The bundled dump's articles of at least 50 words, tokenized (all 106 of them), read once."""
+    return list(iter_tokenized_articles(bundled_dump, min_words=50))
+
+
 def snakemake_command(workdir: Path, *args: str) -> list[str]:
     """The command that runs the repository's workflow with `workdir` as its working directory."""
     return [
@@ -582,7 +588,7 @@ DAG_RUNS = {
     },
     # test_enwiki_parts_from_a_mirror_equal_the_single_file_run
     "enwiki_mirror_run": DagRun(enwiki_mirror_workflow_dir, ("--cores", "2", "counts")),
-    # test_scale_study_on_nested_prefixes: `snakemake scale_study` after the small run's table
+    # test_scale_study_on_a_prefix: `snakemake scale_study` after the small run's table
     "scale_study_run": DagRun(unchanged, ("--cores", "2", "scale_study"), after="small_run"),
     # test_a_refused_men_leaves_the_table_and_report: the default DAG again, MEN refused
     "refused_men_run": DagRun(
@@ -796,7 +802,8 @@ def slurm_cluster(tmp_path_factory):
         (pytest.fail if os.environ.get("CI") else pytest.skip)(
             f"no private SLURM cluster: {reason}"
         )
-    with SlurmCluster(tmp_path_factory.mktemp("slurm")) as cluster:
+    # its jobs (the SLURM run's) at the priority of the other background runs
+    with SlurmCluster(tmp_path_factory.mktemp("slurm"), job_nice=DagRun.nice) as cluster:
         yield cluster
 
 
@@ -812,9 +819,9 @@ def slurm_run(slurm_cluster, dag_runs) -> tuple[Path, str]:
 
 
 @pytest.fixture(scope="session")
-def small_corpus(bundled_dump):
+def small_corpus(bundled_articles):
     """30 real articles on their 500 most frequent words: (sentences, word counts, vocab)."""
-    articles = list(iter_tokenized_articles(bundled_dump, min_words=50))[:30]
+    articles = bundled_articles[:30]
     counts = {}
     for article in articles:
         for word in article:

@@ -82,8 +82,11 @@ def total_memory_mb() -> int:
 class SlurmCluster:
     """One node (this host, 2 CPUs) in one partition; `with SlurmCluster(dir) as cluster:`."""
 
-    def __init__(self, root: Path, cpus: int = 2):
+    def __init__(self, root: Path, cpus: int = 2, job_nice: int = 0):
         self.root = root
+        # the jobs' CPU priority: slurmd's, which its jobs inherit (SLURM's default
+        # PropagatePrioProcess=0)
+        self.job_nice = job_nice
         self.node = socket.gethostname().split(".")[0]  # hostname -s: slurmd's own node name
         self.cpus = cpus
         self.conf = root / "slurm.conf"
@@ -143,10 +146,13 @@ class SlurmCluster:
         lines.append(f"PartitionName=main Nodes={self.node} Default=YES MaxTime=INFINITE State=UP")
         self.conf.write_text("\n".join(lines) + "\n")
 
-    def spawn(self, *command: str | Path) -> None:
+    def spawn(self, *command: str | Path, nice: int = 0) -> None:
         log = open(self.root / "log" / f"{Path(command[0]).name}.out", "w")
+        prefix = ["nice", "-n", str(nice)] if nice else []
         self.daemons.append(
-            subprocess.Popen([str(part) for part in command], stdout=log, stderr=subprocess.STDOUT)
+            subprocess.Popen(
+                [*prefix, *(str(part) for part in command)], stdout=log, stderr=subprocess.STDOUT
+            )
         )
         log.close()
 
@@ -164,7 +170,7 @@ class SlurmCluster:
         RUN_CONF.parent.mkdir(parents=True, exist_ok=True)
         RUN_CONF.symlink_to(self.root, target_is_directory=True)
         self.spawn("slurmctld", "-D", "-f", self.conf)
-        self.spawn("slurmd", "-D", "-f", self.conf)
+        self.spawn("slurmd", "-D", "-f", self.conf, nice=self.job_nice)
         wait_for(
             lambda: self.node_state() == "idle",
             60,

@@ -45,13 +45,13 @@ def test_corpus_format_from_name(name, fmt):
     assert corpus_format(name) == fmt
 
 
-def test_bundled_dump_articles(bundled_dump):
+def test_bundled_dump_articles(bundled_dump, bundled_articles):
     """The real sample: 106 main-namespace articles, all of at least 50 words, markup stripped."""
     documents = list(iter_documents(bundled_dump))
     assert len(documents) == 106
     for marker in ("[[", "]]", "{{", "}}", "<ref", "&lt;", "&amp;", "[http"):
         assert not any(marker in doc for doc in documents), marker
-    articles = list(iter_tokenized_articles(bundled_dump, min_words=50))
+    articles = bundled_articles
     assert len(articles) == 106
     assert (
         articles[0][:10]
@@ -61,11 +61,13 @@ def test_bundled_dump_articles(bundled_dump):
     assert all(token.isalpha() and token.islower() for article in articles[:5] for token in article)
 
 
-def test_min_article_words_filters(bundled_dump):
-    lengths = [len(a) for a in iter_tokenized_articles(bundled_dump)]
-    kept = list(iter_tokenized_articles(bundled_dump, min_words=5000))
+def test_min_article_words_filters_and_tallies(bundled_dump, bundled_articles):
+    lengths = [len(a) for a in bundled_articles]  # every document (all have 50 words or more)
+    tally = Counter()
+    kept = list(iter_tokenized_articles(bundled_dump, min_words=5000, tally=tally))
     assert len(kept) == sum(n >= 5000 for n in lengths) > 0
     assert len(kept) < len(lengths)
+    assert tally["kept"] == len(kept) and tally["documents"] == 106 > len(kept)
 
 
 PAGES = """<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/">
@@ -399,12 +401,6 @@ def test_tokens_normalized_in_slices_are_the_same(bundled_dump):
         assert text8_tokens(document, slice_chars) == normalize_text8(document).split()
     assert text8_tokens("ab cd\nef", 3, normalize=False) == ["ab", "cd", "ef"]
     assert text8_tokens("nospaceshere", 3) == ["nospaceshere"]
-
-
-def test_tally_counts_documents_read_and_kept(bundled_dump):
-    tally = Counter()
-    kept = list(iter_tokenized_articles(bundled_dump, min_words=5000, tally=tally))
-    assert tally["kept"] == len(kept) and tally["documents"] == 106 > len(kept)
 
 
 def test_corpus_prefix_is_the_first_words_with_the_last_article_cut():

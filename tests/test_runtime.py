@@ -10,7 +10,6 @@ import yaml
 from conftest import REPO, laid_over, run_snakemake, write_config
 
 from qwemflow import runtime
-from qwemflow.corpus import iter_tokenized_articles
 from qwemflow.forecast import parse_dry_run
 from qwemflow.vocab import top_words, write_word_counts
 
@@ -28,11 +27,11 @@ def preset(*names) -> dict:
 
 
 @pytest.fixture(scope="module")
-def scaled_vocab(bundled_dump, tmp_path_factory) -> tuple:
+def scaled_vocab(bundled_articles, tmp_path_factory) -> tuple:
     """The enwiki preset's working directory holding only a V = 10,000 vocabulary: the bundled
     sample's top 10,000 words, counts x SCALE."""
     counts = {}
-    for article in iter_tokenized_articles(bundled_dump, min_words=50):
+    for article in bundled_articles:
         for word in article:
             counts[word] = counts.get(word, 0) + 1
     workdir = tmp_path_factory.mktemp("enwiki-requests")

@@ -187,9 +187,9 @@ def test_documented_default_numbers_are_those_of_this_commits_run(default_run):
     assert [row for row in rows if row not in documented] == []
 
 
-def test_scale_study_on_nested_prefixes(scale_study_run, small_run):
-    """`snakemake scale_study` after the small run: each prefix is the corpus's first N words,
-    run as a corpus with its own vocabulary; the whole corpus's point is the ordinary run's own
+def test_scale_study_on_a_prefix(scale_study_run, small_run):
+    """`snakemake scale_study` after the small run: a prefix is the corpus's first N words, run
+    as a corpus with its own vocabulary; the whole corpus's point is the ordinary run's own
     table."""
     workdir = scale_study_run
     # another target than the default writes no report (the default run's is checked elsewhere)
@@ -203,14 +203,10 @@ def test_scale_study_on_nested_prefixes(scale_study_run, small_run):
         sum(read_word_counts(path).values())
         for path in (small_run / f"{SAMPLE}/text").glob("*.wordcounts.tsv")
     )
-    small, large = SMALL["scale_study"]["prefix_words"]
+    (prefix_words,) = SMALL["scale_study"]["prefix_words"]
     points = table.groupby("corpus", sort=False).first()
-    assert list(points.index) == [
-        f"enwiki-sample/prefix{small}",
-        f"enwiki-sample/prefix{large}",
-        "enwiki-sample",
-    ]
-    assert list(points["words"]) == [small, large, whole]
+    assert list(points.index) == [f"enwiki-sample/prefix{prefix_words}", "enwiki-sample"]
+    assert list(points["words"]) == [prefix_words, whole]
     assert table.groupby("corpus").size().eq(len(SMALL["scale_study"]["models"])).all()
     # fewer words, a vocabulary of rarer words, fewer of the questions kept
     assert list(points["n_questions"]) == sorted(points["n_questions"])
@@ -227,11 +223,11 @@ def test_scale_study_on_nested_prefixes(scale_study_run, small_run):
         for article in read_articles(part)
         for word in article
     ]
-    prefix = workdir / f"{SAMPLE}/prefix{large}"
+    prefix = workdir / f"{SAMPLE}/prefix{prefix_words}"
     words = [word for article in read_articles(prefix / "text/001.txt.gz") for word in article]
-    assert words == parent[:large]
+    assert words == parent[:prefix_words]
     vocab = read_word_counts(prefix / f"vocab/V{SMALL_V}.tsv")
-    assert len(vocab) == SMALL_V and sum(vocab.values()) < large
+    assert len(vocab) == SMALL_V and sum(vocab.values()) < prefix_words
     assert vocab != read_word_counts(small_run / f"{SAMPLE}/vocab/V{SMALL_V}.tsv")
 
 
