@@ -537,7 +537,7 @@ class DagRun:
     """A background run: `prepare(path, server)` makes its working directory, or changes the
     copy of the finished run `after` (server: the session's FileServer, for the runs that
     download); Snakemake's arguments; `nice`, its CPU priority below the test process's and the
-    default run's, whose end the last tests wait for."""
+    default run's and its rerun's, whose ends the last tests wait for."""
 
     prepare: Callable[[Path, FileServer], object]
     args: tuple[str, ...]
@@ -590,9 +590,10 @@ DAG_RUNS = {
     "enwiki_mirror_run": DagRun(enwiki_mirror_workflow_dir, ("--cores", "2", "counts")),
     # test_scale_study_on_a_prefix: `snakemake scale_study` after the small run's table
     "scale_study_run": DagRun(unchanged, ("--cores", "2", "scale_study"), after="small_run"),
-    # test_a_refused_men_leaves_the_table_and_report: the default DAG again, MEN refused
+    # test_a_refused_men_leaves_the_table_and_report: the default DAG again, MEN refused (the
+    # last run to end, at the default run's priority)
     "refused_men_run": DagRun(
-        refuse_men, ("--cores", "2", "--forcerun", "men_dataset"), after="default_run"
+        refuse_men, ("--cores", "2", "--forcerun", "men_dataset"), after="default_run", nice=0
     ),
     # tests/test_slurm.py: the small config's table again, every job submitted to the session's
     # SLURM cluster (its waits on the scheduler overlap with the other tests)
@@ -735,6 +736,13 @@ def dag_runs(request, tmp_path_factory):
         for run in runs.values():  # a run before the runs that start after it
             run.stop()
     count_kernels_compiled(test_windows)
+
+
+@pytest.fixture(scope="session")
+def count_kernels(request):
+    """The tests' counting kernels, compiled by pytest_sessionstart's process: a test that counts
+    waits for it rather than compile them a second time beside it."""
+    count_kernels_compiled(request.config.stash[COUNT_KERNELS][1])
 
 
 @pytest.fixture(scope="session")

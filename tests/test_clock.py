@@ -14,6 +14,9 @@ from qwemflow.counts import (
 from qwemflow.dynamics import linearized_target, log_spaced_steps, pair_weights
 from qwemflow.word2vec import TokenStream, Trajectory, train_sgns
 
+# the counting kernels these tests call, compiled once at session start (conftest.count_kernels)
+pytestmark = pytest.mark.usefixtures("count_kernels")
+
 VOCAB, WINDOW, ALPHA, EPOCHS = 40, 2, 5e-4, 4
 
 

@@ -12,6 +12,9 @@ from qwemflow.counts import (
     unigram_probabilities,
 )
 
+# the counting kernels these tests call, compiled once at session start (conftest.count_kernels)
+pytestmark = pytest.mark.usefixtures("count_kernels")
+
 
 def naive_counts(ids, offsets, vocab_size, window):
     """docs/science.md's definition, pair by pair: both (w, v) and (v, w) get L + 1 - j."""

@@ -18,6 +18,9 @@ from qwemflow.synthetic import SyntheticCorpus, synthetic_manifest
 from qwemflow.vocab import read_word_counts
 from qwemflow.word2vec import snapshot_words
 
+# the counting kernels these tests call, compiled once at session start (conftest.count_kernels)
+pytestmark = pytest.mark.usefixtures("count_kernels")
+
 SETTINGS = yaml.safe_load((REPO / "config.yaml").read_text())["corpus"]["synthetic"]
 
 

@@ -9,6 +9,9 @@ from qwemflow.counts import (
 )
 from qwemflow.targets import TARGETS, g_matrix, m_star, pmi, ppmi, ppmi_smoothed
 
+# the counting kernels these tests call, compiled once at session start (conftest.count_kernels)
+pytestmark = pytest.mark.usefixtures("count_kernels")
+
 
 @pytest.fixture(scope="module")
 def stats():
