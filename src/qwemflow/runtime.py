@@ -48,11 +48,11 @@ START_SECONDS = 2.0
 # matplotlib imported, one figure drawn and saved as PDF and PNG (the default DAG's plots: 2 to 4 s
 # of CPU)
 PLOT_SECONDS = 1.5
-# extraction, words a second on one core: wiki markup stripped by gensim's filter_wiki (112k idle on
-# the bundled dump, 85k at load 4), or WikiExtractor/plain text (the extract's 17M-word parts in
-# 81 and 86 s: 200k)
-EXTRACT_MEDIAWIKI_WORDS_PER_SECOND = 100e3
-EXTRACT_TEXT_WORDS_PER_SECOND = 200e3
+# extraction, words a second on one core: wiki markup stripped by gensim's filter_wiki (the bundled
+# dump: 250k words a second of CPU, its text written), or WikiExtractor/plain text (the extract's
+# parts of 14M to 18M words: 570k to 740k a job; bench/stage_throughput.py)
+EXTRACT_MEDIAWIKI_WORDS_PER_SECOND = 250e3
+EXTRACT_TEXT_WORDS_PER_SECOND = 600e3
 # source bytes a word: the bundled bz2 MediaWiki dump (1.7 MB for 519k words of articles of >= 50
 # words); plain text about 6 (a word and a space), compressed (bz2, zip) about 2 (the extract's
 # bz2 WikiExtractor files: 58 MB for 34.6M words of the articles kept); the extracted text,
@@ -67,14 +67,16 @@ DOWNLOAD_BYTES_PER_SECOND = 5e6
 # generated text, a prefix cut from a corpus's text: not measured (guesses, a scale study's jobs)
 SYNTHETIC_WORDS_PER_SECOND = 1.0e6
 PREFIX_WORDS_PER_SECOND = 1.0e6
-# tokenization: the extract's 17M-word parts in 19 s a part
-TOKENIZE_WORDS_PER_SECOND = 0.9e6
+# tokenization: the extract's parts of 14M to 18M words in 3.7 to 5.8 s a part
+TOKENIZE_WORDS_PER_SECOND = 4.5e6
 # the counting kernel, in-vocabulary tokens a second on one thread (45M/s on 2 threads), and the
 # V x V matrix it fills, symmetrizes and saves (the extract: 20 and 4 s a part at V = 10,000)
 COUNT_TOKENS_PER_THREAD_SECOND = 22e6
 COUNT_SECONDS_PER_VV = 4e-8
-# merging: one V x V shard read and added (the extract: 9 s for 2 shards at V = 10,000)
-MERGE_SECONDS_PER_VV = 4e-8
+# merging: the merged V x V matrices written, and each shard read and added (the extract at
+# V = 10,000: 7 to 8 s for 1, 2 or 4 shards)
+MERGE_SECONDS_PER_VV = 5e-8
+MERGE_SHARD_SECONDS_PER_VV = 1e-8
 # the targets and their spectra: a full eigh (all 10,000 eigenpairs of M*: 100 s idle, 3.5 min in
 # the preset's DAG beside gensim), block Lanczos for the top k (k = 400: 38 to 51 s)
 TARGET_SECONDS_PER_VV = 5e-8
@@ -297,7 +299,9 @@ def expected_seconds(
             + vocab_size**2 * COUNT_SECONDS_PER_VV
         )
     if rule == "merge_counts":
-        return START_SECONDS + (parts + 1) * vocab_size**2 * MERGE_SECONDS_PER_VV
+        return START_SECONDS + vocab_size**2 * (
+            MERGE_SECONDS_PER_VV + parts * MERGE_SHARD_SECONDS_PER_VV
+        )
     if rule == "spectrum":
         k = spectrum_eigenpairs(config, wildcards.get("target", "mstar"), vocab_size)
         if few_enough_for_lanczos(vocab_size, k):
