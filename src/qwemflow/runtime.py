@@ -50,7 +50,7 @@ START_SECONDS = 2.0
 PLOT_SECONDS = 1.5
 # extraction, words a second on one core: wiki markup stripped by gensim's filter_wiki (the bundled
 # dump: 250k words a second of CPU, its text written), or WikiExtractor/plain text (the extract's
-# parts of 14M to 18M words: 570k to 740k a job; bench/stage_throughput.py)
+# parts of 14M to 18M words: 571k to 797k a job; bench/stage_throughput.py)
 EXTRACT_MEDIAWIKI_WORDS_PER_SECOND = 250e3
 EXTRACT_TEXT_WORDS_PER_SECOND = 600e3
 # source bytes a word: the bundled bz2 MediaWiki dump (1.7 MB for 519k words of articles of >= 50
